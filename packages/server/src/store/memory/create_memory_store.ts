@@ -1,0 +1,33 @@
+import type { Store } from '../port.js';
+import { StoreUnavailableError } from '../port.js';
+import { createMemoryCredentials } from './memory_credentials.js';
+import { createMemoryMemberships } from './memory_memberships.js';
+import { createMemoryNonces } from './memory_nonces.js';
+import { createMemoryOrganizations } from './memory_organizations.js';
+import { createMemoryTables } from './memory_tables.js';
+import { createMemoryUsers } from './memory_users.js';
+
+/**
+ * A store that keeps everything in this process's memory (kind `memory`), for unit tests and
+ * throwaway runs. It follows every rule of the port exactly as the SQL adapters do (it passes
+ * the same conformance suite): unique constraints, one usable credential per user and
+ * organization, final `revoked`, nonce expiry, all-or-nothing `resealAll`. After `close()`
+ * every operation rejects with `StoreUnavailableError`, like a database that went away.
+ */
+export function createMemoryStore(): Store {
+  const tables = createMemoryTables();
+  return {
+    kind: 'memory',
+    organizations: createMemoryOrganizations(tables),
+    users: createMemoryUsers(tables),
+    memberships: createMemoryMemberships(tables),
+    credentials: createMemoryCredentials(tables),
+    nonces: createMemoryNonces(tables),
+    async ping() {
+      if (!tables.open) throw new StoreUnavailableError('memory store is closed');
+    },
+    async close() {
+      tables.open = false;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { type Kysely, sql } from 'kysely';
+import type { Store } from '../port.js';
+import { StoreUnavailableError } from '../port.js';
+import type { Database } from './database.js';
+import { createSqlContext, type SqlErrorTranslator } from './sql_context.js';
+import { createSqlCredentials } from './sql_credentials.js';
+import { createSqlMemberships } from './sql_memberships.js';
+import { createSqlNonces } from './sql_nonces.js';
+import { createSqlOrganizations } from './sql_organizations.js';
+import { createSqlUsers } from './sql_users.js';
+
+/** What a dialect hands to {@link createSqlStore}. */
+export interface SqlStoreOptions {
+  /** Which adapter this is, reported as `Store.kind`. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Kysely on a migrated database (see `migrateToLatest`); the store owns it from now on. */
+  readonly db: Kysely<Database>;
+  /** Maps the driver's errors to the port's (the dialect-specific part). */
+  readonly translateError: SqlErrorTranslator;
+}
+
+/**
+ * The port implemented once in SQL through Kysely, shared by SQLite and PostgreSQL. Queries
+ * use only syntax both accept (including `INSERT … ON CONFLICT … DO UPDATE … WHERE`); what
+ * differs between them (error codes, how to open and configure a connection, transaction
+ * mode) lives in the dialect's own folder. `close()` destroys the Kysely instance.
+ * @param options - dialect, database and error translator.
+ */
+export function createSqlStore({ kind, db, translateError }: SqlStoreOptions): Store {
+  const context = createSqlContext(db, translateError);
+  return {
+    kind,
+    organizations: createSqlOrganizations(context),
+    users: createSqlUsers(context),
+    memberships: createSqlMemberships(context),
+    credentials: createSqlCredentials(context),
+    nonces: createSqlNonces(context),
+    async ping() {
+      if (context.closed) throw new StoreUnavailableError('store is closed');
+      try {
+        await sql`select 1`.execute(db);
+      } catch (error) {
+        throw new StoreUnavailableError('database did not answer', { cause: error });
+      }
+    },
+    async close() {
+      if (context.closed) return;
+      context.markClosed();
+      await db.destroy();
+    },
+  };
+}

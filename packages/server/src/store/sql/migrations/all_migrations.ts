@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import { migration0001Initial } from './0001_initial.js';
+
+/**
+ * Every migration, by name, in order. Listed statically (no filesystem scanning) so the
+ * migrations travel with the code however it is bundled or installed. Names sort in the
+ * order they must run; append new ones, never rename or reorder.
+ */
+export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_initial': migration0001Initial,
+});

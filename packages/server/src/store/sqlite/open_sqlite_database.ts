@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import type { Database } from '../sql/database.js';
+import { ImmediateSqliteDialect } from './immediate_sqlite_dialect.js';
+import { withStatementCache } from './statement_cache.js';
+
+/** Where the SQLite database lives. */
+export interface SqliteFileOptions {
+  /** Path of the database file; its parent directory is created if missing. */
+  readonly file: string;
+}
+
+/**
+ * Opens (creating if needed) the SQLite file and configures the connection:
+ * - `busy_timeout = 5000`: the CLI and the server open the same file; a writer waits up to
+ *   5 s for the other's write lock instead of failing at once (better-sqlite3's default too;
+ *   stated here so it cannot silently change). Set first, so the pragmas below also wait.
+ * - `journal_mode = WAL`: readers never block the writer and vice versa (S-1).
+ * - `synchronous = NORMAL`: in WAL mode every commit is appended to the WAL file before the
+ *   call returns, so it is in the OS page cache and survives the process dying at any point,
+ *   SIGKILL included (S-5): the kernel still writes it out, and the next open replays the WAL.
+ *   What NORMAL gives up against FULL is only the fsync per commit, which matters for power
+ *   loss or an OS crash (the last commits may roll back, the file never corrupts); that is
+ *   beyond S-5 and would cost a disk flush on every consumed nonce.
+ * - `foreign_keys = ON`: SQLite leaves foreign keys off per connection unless asked.
+ * Statements are prepared once per SQL text (`withStatementCache`). The schema is not
+ * touched; run migrations next.
+ * @param options - the database file.
+ * @returns Kysely on the open connection (`destroy()` closes it).
+ * @throws the driver's error when the file cannot be opened or is not a database.
+ */
+export function openSqliteDatabase({ file }: SqliteFileOptions): Kysely<Database> {
+  mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  try {
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
+}

@@ -7,7 +7,11 @@ export const PASSWORD_MAX_LENGTH = 1024;
 /** The outcome of `checkPasswordPolicy`; `description` is safe to show and never repeats the password. */
 export type PasswordPolicyResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: 'too_short' | 'too_long' | 'not_unicode'; readonly description: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'too_short' | 'too_long' | 'not_unicode';
+      readonly description: string;
+    };
 
 /**
  * Checks a new password against L-5: 8 to 1024 characters, counted as Unicode code points

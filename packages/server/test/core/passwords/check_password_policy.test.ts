@@ -26,7 +26,11 @@ describe('checkPasswordPolicy', () => {
     const result = checkPasswordPolicy(password);
     expect(result).toMatchObject({ ok: false, reason });
     if (!result.ok) {
-      const expected = { too_short: /at least 8/, too_long: /at most 1024/, not_unicode: /Unicode/ };
+      const expected = {
+        too_short: /at least 8/,
+        too_long: /at most 1024/,
+        not_unicode: /Unicode/,
+      };
       expect(result.description).toMatch(expected[reason as keyof typeof expected]);
       if (password !== '') expect(result.description).not.toContain(password.slice(0, 7));
     }

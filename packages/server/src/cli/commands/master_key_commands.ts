@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { rotateMasterKey } from '../../secrets/rotate_master_key.js';
+import { type CliIo, emit, withRuntime } from '../cli_io.js';
+
+/** `keygate master-key rotate`: re-encrypts every stored secret under a new master key (W-9). */
+export function registerMasterKeyCommands(program: Command, io: CliIo): void {
+  program
+    .command('master-key')
+    .description('the master key that encrypts secrets at rest')
+    .command('rotate')
+    .description(
+      'file mode: generate a new key and re-encrypt everything; env mode: re-encrypt under the first key of KEYGATE_MASTER_KEY',
+    )
+    .action((_options, command: Command) =>
+      withRuntime(io, command, async (runtime) => {
+        const result = await rotateMasterKey({
+          store: runtime.store,
+          dataDir: runtime.config.dataDir,
+          env: io.env.KEYGATE_MASTER_KEY,
+        });
+        const followUp =
+          result.source === 'env'
+            ? '\nEvery secret is now sealed by the first key; remove the older keys from KEYGATE_MASTER_KEY.'
+            : '';
+        emit(
+          io,
+          command,
+          `re-encrypted ${result.resealed} secret${result.resealed === 1 ? '' : 's'} under master key ${result.primaryKeyId}${followUp}`,
+          result,
+        );
+      }),
+    );
+}

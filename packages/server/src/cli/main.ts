@@ -1,0 +1,72 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../core/config/validate_config.js';
+import { KeygateError } from '../core/errors.js';
+import type { CliIo } from './cli_io.js';
+import { registerApiKeyCommands } from './commands/apikey_commands.js';
+import { registerMasterKeyCommands } from './commands/master_key_commands.js';
+import { registerMigrateCommand } from './commands/migrate_command.js';
+import { registerOrgCommands } from './commands/org_commands.js';
+import { registerServeCommand } from './commands/serve_command.js';
+import { registerUserCommands } from './commands/user_commands.js';
+import { registerWsseCommands } from './commands/wsse_commands.js';
+
+/** Builds the `keygate` command tree (SPEC K). */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('keygate')
+    .description('keygate: WSSE, OAuth 2.0 and legacy JWT authentication server')
+    .option('--json', 'print one JSON object instead of text')
+    .option('--config <file>', 'JSON configuration file (env KEYGATE_CONFIG)')
+    .option('--data-dir <dir>', 'data directory (env KEYGATE_DATA_DIR, default ./data)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(run keygate --help for usage)');
+  registerServeCommand(program, io);
+  registerMigrateCommand(program, io);
+  registerOrgCommands(program, io);
+  registerUserCommands(program, io);
+  registerApiKeyCommands(program, io);
+  registerWsseCommands(program, io);
+  registerMasterKeyCommands(program, io);
+  return program;
+}
+
+/** Describes an error in one line for stderr; never includes secrets. */
+function describeError(error: unknown): string {
+  if (error instanceof ConfigError) {
+    return `invalid configuration: ${error.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
+  }
+  if (error instanceof KeygateError) return error.message;
+  if (error instanceof Error && error.name === 'MasterKeyError') return error.message;
+  return error instanceof Error ? `unexpected error: ${error.message}` : 'unexpected error';
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 2 for usage errors, 1 otherwise, with
+ * a one-line reason on stderr.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    io.stderr.write(`keygate: ${describeError(error)}\n`);
+    return 1;
+  }
+}
+
+/** Process entry point used by `bin/keygate.js`. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const code = await runCli(argv, {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+  });
+  // `serve` keeps the process alive through its listening socket; the exit code applies later.
+  process.exitCode = code;
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { StoreConflictError, type UserRecord } from '../../store/port.js';
+import { AlreadyExistsError, InvalidInputError } from '../errors.js';
+import { checkPasswordPolicy } from '../passwords/check_password_policy.js';
+import { hashPassword } from '../passwords/hash_password.js';
+import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import { checkName } from './check_name.js';
+import { requireOrganization, requireUser } from './find_or_fail.js';
+
+/** Input for `createUser`. */
+export interface CreateUserInput {
+  readonly login: string;
+  /** Organization name the user joins. */
+  readonly organization: string;
+  readonly email?: string | null;
+  /** Plain password (checked against L-5 and hashed with argon2id); omit for key-only users. */
+  readonly password?: string | null;
+}
+
+/** Creates a user and their membership of one organization. */
+export async function createUser(deps: AdminDeps, input: CreateUserInput): Promise<UserRecord> {
+  const login = checkName('login', input.login);
+  const organization = await requireOrganization(deps.store, input.organization);
+  const email = input.email ?? null;
+  if (email !== null && !/^[^\s@]+@[^\s@]+$/.test(email)) {
+    throw new InvalidInputError('email must look like name@example.com');
+  }
+  let passwordHash: string | null = null;
+  if (input.password !== undefined && input.password !== null) {
+    const policy = checkPasswordPolicy(input.password);
+    if (!policy.ok) throw new InvalidInputError(policy.description);
+    passwordHash = await hashPassword(input.password);
+  }
+  const now = nowSeconds(deps);
+  const user: UserRecord = {
+    id: randomUUID(),
+    login,
+    email,
+    passwordHash,
+    createdAt: now,
+    disabledAt: null,
+  };
+  try {
+    await deps.store.users.create(user);
+  } catch (error) {
+    if (error instanceof StoreConflictError) {
+      throw new AlreadyExistsError(`a user with login "${login}" already exists`);
+    }
+    throw error;
+  }
+  await deps.store.memberships.add({
+    userId: user.id,
+    organizationId: organization.id,
+    createdAt: now,
+  });
+  return user;
+}
+
+/** Adds an existing user to another organization; false when already a member. */
+export async function addUserToOrganization(
+  deps: AdminDeps,
+  login: string,
+  organizationName: string,
+): Promise<boolean> {
+  const user = await requireUser(deps.store, login);
+  const organization = await requireOrganization(deps.store, organizationName);
+  return deps.store.memberships.add({
+    userId: user.id,
+    organizationId: organization.id,
+    createdAt: nowSeconds(deps),
+  });
+}
+
+/** Disables (or re-enables) a user: all their API keys stop working at once (W-7). */
+export async function setUserDisabled(
+  deps: AdminDeps,
+  login: string,
+  disabled: boolean,
+): Promise<UserRecord> {
+  const user = await requireUser(deps.store, login);
+  const disabledAt = disabled ? nowSeconds(deps) : null;
+  await deps.store.users.setDisabled(user.id, disabledAt);
+  return { ...user, disabledAt };
+}

@@ -1,0 +1,59 @@
+/**
+ * keygate's configuration defaults: the one place every setting is listed and explained.
+ * The README's configuration table is generated from the same names. Each setting can be
+ * given in a JSON config file (`--config` / `KEYGATE_CONFIG`), an environment variable or a
+ * command-line flag; flags win over the environment, which wins over the file.
+ */
+export const CONFIG_DEFAULTS = {
+  /** Interface `keygate serve` listens on. Env `KEYGATE_HOST`. */
+  host: '127.0.0.1',
+  /** TCP port; 0 picks a free one. Env `KEYGATE_PORT`. */
+  port: 8080,
+  /** Directory for the SQLite file and the master key file. Env `KEYGATE_DATA_DIR`. */
+  dataDir: './data',
+  /**
+   * Database: unset means the embedded SQLite file `<dataDir>/keygate.sqlite` (S-1).
+   * Env `KEYGATE_DATABASE_URL`.
+   */
+  databaseUrl: null as string | null,
+  /** Public base URL used as the token issuer; unset means `http://<host>:<port>`. Env `KEYGATE_ISSUER`. */
+  issuer: null as string | null,
+  /** Realm named in `WWW-Authenticate` challenges. Env `KEYGATE_REALM`. */
+  realm: 'keygate',
+  /** pino level: fatal, error, warn, info, debug, trace or silent. Env `KEYGATE_LOG_LEVEL`. */
+  logLevel: 'info',
+  /** Trust `X-Forwarded-*` from the peer (set when behind a reverse proxy). Env `KEYGATE_TRUST_PROXY`. */
+  trustProxy: false,
+  wsse: {
+    /** Seconds a header stays valid after its Created time; -1 = no expiry (W-5). Env `KEYGATE_WSSE_LIFETIME`. */
+    lifetimeSeconds: 3600,
+    /** Seconds a Created time may lie ahead of the server clock (W-5). Env `KEYGATE_WSSE_FUTURE_SKEW`. */
+    futureSkewSeconds: 60,
+    /** Smallest decoded nonce in bytes (W-3). Env `KEYGATE_WSSE_NONCE_MIN_BYTES`. */
+    nonceMinBytes: 8,
+    /** Largest decoded nonce in bytes (W-3). Env `KEYGATE_WSSE_NONCE_MAX_BYTES`. */
+    nonceMaxBytes: 128,
+    /** Longest nonce as transmitted, in characters (W-3). Env `KEYGATE_WSSE_NONCE_MAX_LENGTH`. */
+    nonceMaxLength: 256,
+    /** Longest accepted X-WSSE header, in characters (W-1). Env `KEYGATE_WSSE_MAX_HEADER_LENGTH`. */
+    maxHeaderLength: 4096,
+  },
+} as const;
+
+/** Environment variable for each configuration path (dot-separated). */
+export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
+  host: 'KEYGATE_HOST',
+  port: 'KEYGATE_PORT',
+  dataDir: 'KEYGATE_DATA_DIR',
+  databaseUrl: 'KEYGATE_DATABASE_URL',
+  issuer: 'KEYGATE_ISSUER',
+  realm: 'KEYGATE_REALM',
+  logLevel: 'KEYGATE_LOG_LEVEL',
+  trustProxy: 'KEYGATE_TRUST_PROXY',
+  'wsse.lifetimeSeconds': 'KEYGATE_WSSE_LIFETIME',
+  'wsse.futureSkewSeconds': 'KEYGATE_WSSE_FUTURE_SKEW',
+  'wsse.nonceMinBytes': 'KEYGATE_WSSE_NONCE_MIN_BYTES',
+  'wsse.nonceMaxBytes': 'KEYGATE_WSSE_NONCE_MAX_BYTES',
+  'wsse.nonceMaxLength': 'KEYGATE_WSSE_NONCE_MAX_LENGTH',
+  'wsse.maxHeaderLength': 'KEYGATE_WSSE_MAX_HEADER_LENGTH',
+};

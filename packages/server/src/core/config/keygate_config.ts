@@ -1,0 +1,28 @@
+/** WSSE policy settings (W-1, W-3, W-5). */
+export interface WssePolicyConfig {
+  readonly lifetimeSeconds: number;
+  readonly futureSkewSeconds: number;
+  readonly nonceMinBytes: number;
+  readonly nonceMaxBytes: number;
+  readonly nonceMaxLength: number;
+  readonly maxHeaderLength: number;
+}
+
+/** pino log levels accepted by `logLevel`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A log level name. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The validated, frozen configuration every part of keygate reads. */
+export interface KeygateConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly issuer: string;
+  readonly realm: string;
+  readonly logLevel: LogLevel;
+  readonly trustProxy: boolean;
+  readonly wsse: WssePolicyConfig;
+}

@@ -1,0 +1,187 @@
+import { decodeBase64Lenient, parseCreated, verifyPasswordDigest } from '@keygate/wsse/node';
+import type { CredentialRecord, Store } from '../../store/port.js';
+import type { WssePolicyConfig } from '../config/keygate_config.js';
+import type { Principal } from '../principal.js';
+import { checkCreatedWindow } from './check_created_window.js';
+import { replayKey } from './replay_key.js';
+import { type WsseFailure, wsseFailure } from './wsse_failure.js';
+
+/** Opens a sealed credential secret (the master keyring, W-9). */
+export interface SecretOpener {
+  open(sealed: string, associatedData: string): string;
+}
+
+/** What verification needs from the rest of keygate. */
+export interface WsseVerifierDeps {
+  readonly store: Store;
+  readonly secrets: SecretOpener;
+  readonly policy: WssePolicyConfig;
+  /** The clock, in epoch milliseconds (injected so tests freeze it). */
+  readonly now: () => number;
+}
+
+/** The four UsernameToken values, exactly as the client sent them. */
+export interface UsernameTokenInput {
+  readonly username: string;
+  readonly passwordDigest: string;
+  readonly nonce: string;
+  readonly created: string;
+}
+
+/** Who may appear as Username: an API key (Penneo, the api_keys grant) or also a login (OroPlatform). */
+export type UsernameStyle = 'key' | 'key_or_login';
+
+/** A verified UsernameToken. */
+export interface WsseSuccess {
+  readonly ok: true;
+  readonly principal: Principal;
+}
+
+const DUMMY_SECRET = 'keygate-dummy-secret-for-unknown-usernames-0000000';
+
+/**
+ * Verifies a UsernameToken in the order of W-7: nonce shape → Created format and window →
+ * credential lookup → digest in constant time → atomic nonce consumption → still active.
+ * A wrong digest never consumes the nonce; an unknown Username does the same digest work
+ * and gets the same answer as a wrong digest. Store failures propagate as exceptions
+ * (`StoreUnavailableError`) so the caller fails closed.
+ */
+export async function verifyUsernameToken(
+  deps: WsseVerifierDeps,
+  token: UsernameTokenInput,
+  style: UsernameStyle,
+): Promise<WsseSuccess | WsseFailure> {
+  const { policy } = deps;
+  if (token.nonce.length > policy.nonceMaxLength) {
+    return wsseFailure(
+      'malformed_header',
+      `Nonce is ${token.nonce.length} characters; at most ${policy.nonceMaxLength} are allowed.`,
+    );
+  }
+  const nonceBytes = decodeBase64Lenient(token.nonce);
+  if (nonceBytes.length < policy.nonceMinBytes || nonceBytes.length > policy.nonceMaxBytes) {
+    return wsseFailure(
+      'malformed_header',
+      `Nonce decodes to ${nonceBytes.length} bytes; it must be base64 of ${policy.nonceMinBytes} to ${policy.nonceMaxBytes} random bytes.`,
+    );
+  }
+
+  const createdMs = parseCreated(token.created);
+  if (createdMs === null) {
+    return wsseFailure(
+      'created_malformed',
+      'Created is not a recognised date; send ISO 8601 such as 2026-11-22T09:15:30Z (RFC 2822 is accepted too).',
+    );
+  }
+  const nowMs = deps.now();
+  const outsideWindow = checkCreatedWindow(createdMs, nowMs, policy);
+  if (outsideWindow) return outsideWindow;
+
+  const candidates = await findCandidates(deps.store, token.username, style);
+  const matched = matchDigest(deps.secrets, candidates, token, nonceBytes);
+  if (!matched) {
+    return wsseFailure(
+      'invalid_credentials',
+      'Unknown Username or wrong PasswordDigest. The digest is base64(sha1(base64_decode(Nonce) + Created + secret)).',
+    );
+  }
+
+  const ttl = policy.lifetimeSeconds < 0 ? -1 : policy.lifetimeSeconds + policy.futureSkewSeconds;
+  const fresh = await deps.store.nonces.consume(
+    replayKey(matched.id, nonceBytes),
+    ttl,
+    Math.floor(nowMs / 1000),
+  );
+  if (!fresh) {
+    return wsseFailure(
+      'nonce_replayed',
+      'This Nonce was already used with this credential; generate a new nonce and header for every request.',
+    );
+  }
+
+  return resolvePrincipal(deps.store, matched);
+}
+
+async function findCandidates(
+  store: Store,
+  username: string,
+  style: UsernameStyle,
+): Promise<CredentialRecord[]> {
+  const byKey = await store.credentials.findByKey(username);
+  if (byKey) return [byKey];
+  if (style === 'key') return [];
+  const user = await store.users.findByLogin(username);
+  if (!user) return [];
+  return store.credentials.listUsableForUser(user.id);
+}
+
+function matchDigest(
+  secrets: SecretOpener,
+  candidates: readonly CredentialRecord[],
+  token: UsernameTokenInput,
+  nonceBytes: Uint8Array,
+): CredentialRecord | null {
+  if (candidates.length === 0) {
+    verifyPasswordDigest(token.passwordDigest, nonceBytes, token.created, DUMMY_SECRET);
+    return null;
+  }
+  let matched: CredentialRecord | null = null;
+  // Every candidate is checked, so the work does not reveal which organization matched.
+  for (const candidate of candidates) {
+    const secret = openSecret(secrets, candidate);
+    const ok = verifyPasswordDigest(
+      token.passwordDigest,
+      nonceBytes,
+      token.created,
+      secret ?? DUMMY_SECRET,
+    );
+    if (ok && secret !== null && matched === null) matched = candidate;
+  }
+  return matched;
+}
+
+function openSecret(secrets: SecretOpener, credential: CredentialRecord): string | null {
+  try {
+    return secrets.open(credential.secretCiphertext, credential.id);
+  } catch {
+    // A row whose ciphertext does not open (tampered, moved from another row, or sealed under
+    // a key no longer configured) can never authenticate.
+    return null;
+  }
+}
+
+async function resolvePrincipal(
+  store: Store,
+  credential: CredentialRecord,
+): Promise<WsseSuccess | WsseFailure> {
+  const [user, organization, member] = await Promise.all([
+    store.users.findById(credential.userId),
+    store.organizations.findById(credential.organizationId),
+    store.memberships.isMember(credential.userId, credential.organizationId),
+  ]);
+  if (credential.status !== 'active') {
+    return wsseFailure('credential_disabled', `This API key is ${credential.status}.`);
+  }
+  if (!user || user.disabledAt !== null) {
+    return wsseFailure('credential_disabled', 'The user this API key belongs to is disabled.');
+  }
+  if (!organization || organization.disabledAt !== null) {
+    return wsseFailure('credential_disabled', "This API key's organization is disabled.");
+  }
+  if (!member) {
+    return wsseFailure(
+      'credential_disabled',
+      "The user is no longer a member of this API key's organization.",
+    );
+  }
+  return {
+    ok: true,
+    principal: {
+      user: { id: user.id, login: user.login },
+      organization: { id: organization.id, name: organization.name },
+      credential: { id: credential.id, key: credential.key },
+      scopes: [],
+      scheme: 'wsse',
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { StoreUnavailableError } from '../store/port.js';
+import { sendJsonError } from './send_json_error.js';
+
+/**
+ * Bad input is a clear 4xx, a store outage is 503 (fail closed, S-4), and anything else is a
+ * generic 500 whose details go only to the log.
+ */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    sendJsonError(reply, 404, 'not_found', `No route for ${request.method} ${request.url}.`),
+  );
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof StoreUnavailableError) {
+      request.log.error({ event: 'store.unavailable', err: error.message }, 'store unavailable');
+      reply.header('retry-after', '5');
+      return sendJsonError(
+        reply,
+        503,
+        'temporarily_unavailable',
+        'The credential store is unavailable; retry shortly.',
+      );
+    }
+    const status = error.statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendJsonError(reply, status, 'invalid_request', error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendJsonError(reply, 500, 'server_error', 'Internal server error.');
+  });
+}

@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import type { AdminDeps } from '../core/admin/admin_deps.js';
+import type { KeygateConfig } from '../core/config/keygate_config.js';
+import { loadMasterKeys } from '../secrets/load_master_keys.js';
+import type { MasterKeyring } from '../secrets/master_keyring.js';
+import type { Store } from '../store/port.js';
+import { createLogger } from './create_logger.js';
+import { openStore } from './open_store.js';
+
+/** An opened keygate: configuration, store, keyring, logger and clock. */
+export interface Runtime extends AdminDeps {
+  readonly config: KeygateConfig;
+  readonly store: Store;
+  readonly secrets: MasterKeyring;
+  readonly logger: Logger;
+  readonly masterKeySource: 'env' | 'file';
+  close(): Promise<void>;
+}
+
+/** Opens the store and the master keyring for a command or the server. */
+export async function openRuntime(
+  config: KeygateConfig,
+  options: { env: NodeJS.ProcessEnv; logger?: Logger; now?: () => number },
+): Promise<Runtime> {
+  const keys = await loadMasterKeys({
+    env: options.env.KEYGATE_MASTER_KEY,
+    dataDir: config.dataDir,
+  });
+  const store = await openStore(config);
+  return {
+    config,
+    store,
+    secrets: keys.keyring,
+    logger: options.logger ?? createLogger(config.logLevel),
+    masterKeySource: keys.source,
+    now: options.now ?? Date.now,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { configWarnings } from '../../../src/core/config/config_warnings.js';
+import { CONFIG_DEFAULTS } from '../../../src/core/config/defaults.js';
+import { ConfigError, validateConfig } from '../../../src/core/config/validate_config.js';
+import { readConfig } from '../../../src/runtime/read_config_sources.js';
+
+function problemsOf(fn: () => unknown) {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.path);
+    throw error;
+  }
+  return [];
+}
+
+describe('validateConfig (X-4)', () => {
+  it('defaults are the documented ones and the result is frozen', () => {
+    const config = validateConfig();
+    expect(config.port).toBe(CONFIG_DEFAULTS.port);
+    expect(config.wsse.lifetimeSeconds).toBe(3600);
+    expect(config.wsse.futureSkewSeconds).toBe(60);
+    expect(config.issuer).toBe('http://127.0.0.1:8080');
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.wsse)).toBe(true);
+  });
+
+  it('later layers win and strings from the environment are converted', () => {
+    const config = validateConfig(
+      { port: 1 },
+      { port: '2', 'wsse.lifetimeSeconds': '-1' },
+      { port: 3 },
+    );
+    expect(config.port).toBe(3);
+    expect(config.wsse.lifetimeSeconds).toBe(-1);
+  });
+
+  it('reports every bad value, each under its own name', () => {
+    const paths = problemsOf(() =>
+      validateConfig({
+        port: 70000,
+        logLevel: 'loud',
+        trustProxy: 'maybe',
+        issuer: 'ftp://x',
+        realm: 'a"b',
+        wsse: { lifetimeSeconds: 0, nonceMinBytes: 200, nonceMaxBytes: 100 },
+        prot: 1,
+      }),
+    );
+    expect(paths.sort()).toEqual(
+      [
+        'issuer',
+        'logLevel',
+        'port',
+        'prot',
+        'realm',
+        'trustProxy',
+        'wsse.lifetimeSeconds',
+        'wsse.nonceMinBytes',
+      ].sort(),
+    );
+  });
+
+  it('reads file, then environment, then flags', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'keygate-config-'));
+    const file = join(dir, 'keygate.json');
+    await writeFile(
+      file,
+      JSON.stringify({ port: 1111, realm: 'file', wsse: { futureSkewSeconds: 5 } }),
+    );
+    const config = readConfig({
+      env: { KEYGATE_CONFIG: file, KEYGATE_PORT: '2222', KEYGATE_REALM: 'env' },
+      flags: { port: '3333' },
+    });
+    expect(config.port).toBe(3333);
+    expect(config.realm).toBe('env');
+    expect(config.wsse.futureSkewSeconds).toBe(5);
+    expect(() =>
+      readConfig({ env: { KEYGATE_CONFIG: join(dir, 'missing.json') }, flags: {} }),
+    ).toThrow(/cannot read/);
+  });
+
+  it('unsafe development settings announce themselves', () => {
+    const dev = validateConfig();
+    expect(configWarnings(dev, { masterKeySource: 'file' })).toHaveLength(1);
+    const risky = validateConfig({ issuer: 'http://auth.example.com', 'wsse.lifetimeSeconds': -1 });
+    expect(configWarnings(risky, { masterKeySource: 'env' })).toHaveLength(2);
+    const production = validateConfig({ issuer: 'https://auth.example.com' });
+    expect(configWarnings(production, { masterKeySource: 'env' })).toEqual([]);
+  });
+});

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The `keygate` executable in this repository (what `npx keygate` runs). */
+export const KEYGATE_BIN = fileURLToPath(new URL('../../bin/keygate.js', import.meta.url));
+
+/** Environment for child keygate processes: quiet logs, no inherited KEYGATE_* settings. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('KEYGATE_')) env[name] = value;
+  }
+  return { ...env, KEYGATE_LOG_LEVEL: 'warn', ...extra };
+}
+
+/** Result of a finished `keygate` command. */
+export interface CommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs one `keygate …` command to completion as a separate process. */
+export function runKeygate(
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [KEYGATE_BIN, ...args], {
+      env: childEnv(options.env),
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A `keygate serve` child process. */
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote to stderr so far (banner, first-start password). */
+  stderr(): string;
+  /** Kills with the given signal and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `keygate serve --port 0 …` and resolves once it listens. */
+export function startKeygateProcess(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  return startListeningProcess(
+    process.execPath,
+    [KEYGATE_BIN, 'serve', '--port', '0', ...args],
+    options,
+  );
+}
+
+/**
+ * Starts a command that runs a keygate server and resolves once it prints its listening line.
+ * The command runs in its own process group, so `stop` also reaches the server behind a
+ * wrapper such as `npm start`.
+ */
+export function startListeningProcess(
+  command: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: childEnv(options.env),
+      cwd: options.cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    let stderr = '';
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const kill = (signal: NodeJS.Signals) => {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    };
+    const timer = setTimeout(() => {
+      kill('SIGKILL');
+      reject(new Error(`keygate did not start in time; stderr:\n${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /keygate listening on (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({
+          url: match[1],
+          child,
+          stderr: () => stderr,
+          async stop(signal = 'SIGTERM') {
+            kill(signal);
+            await exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`keygate exited (${code ?? signal}) before listening; stderr:\n${stderr}`));
+    });
+  });
+}

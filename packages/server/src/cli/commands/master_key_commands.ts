@@ -20,8 +20,8 @@ export function registerMasterKeyCommands(program: Command, io: CliIo): void {
         });
         const followUp =
           result.source === 'env'
-            ? '\nEvery secret is now sealed by the first key; remove the older keys from KEYGATE_MASTER_KEY.'
-            : '';
+            ? '\nEvery secret is now sealed by the first key; remove the older keys from KEYGATE_MASTER_KEY and restart keygate.'
+            : '\nRestart keygate so it loads the new key.';
         emit(
           io,
           command,

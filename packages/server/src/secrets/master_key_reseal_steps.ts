@@ -1,10 +1,11 @@
 import type { Store } from '../store/port.js';
 
 /**
- * The part of the store that master key rotation touches. When another table holds sealed
- * secrets (OAuth signing keys, O-11), widen this `Pick` and add a step below.
+ * The part of the store that master key rotation touches: API credential secrets (W-9) and
+ * OAuth signing keys' private parts (O-11). When another table holds sealed secrets, widen
+ * this `Pick` and add a step below.
  */
-export type ResealableStore = Pick<Store, 'credentials'>;
+export type ResealableStore = Pick<Store, 'credentials' | 'signingKeys'>;
 
 /**
  * Opens `sealed` with whichever loaded key sealed it and returns it sealed under the primary
@@ -22,12 +23,18 @@ export interface MasterKeyResealStep {
 
 /**
  * Everything sealed under the master key, re-sealed in this order by `rotateMasterKey`.
- * Each entry must pass the same associated data that sealing used (W-9: the row's id).
+ * Each entry must pass the same associated data that sealing used (W-9: the row's id; for a
+ * signing key, its kid).
  */
 export const MASTER_KEY_RESEAL_STEPS: readonly MasterKeyResealStep[] = Object.freeze([
   {
     name: 'credentials',
     run: (store, reseal) =>
       store.credentials.resealAll((record) => reseal(record.secretCiphertext, record.id)),
+  },
+  {
+    name: 'signingKeys',
+    run: (store, reseal) =>
+      store.signingKeys.resealAll((record) => reseal(record.privateJwkSealed, record.kid)),
   },
 ]);

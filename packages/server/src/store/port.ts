@@ -144,6 +144,198 @@ export interface NonceStore {
   purgeExpired(now: number): Promise<number>;
 }
 
+/** OAuth 2.0 grant types keygate implements (O-7). */
+export type GrantType = 'authorization_code' | 'refresh_token' | 'api_keys' | 'client_credentials';
+
+/** A registered OAuth client (O-1). */
+export interface OAuthClientRecord {
+  /** Public identifier, unique. */
+  readonly clientId: string;
+  readonly name: string;
+  /** SHA-256 (hex) of the client secret; null for public clients. */
+  readonly secretHash: string | null;
+  readonly redirectUris: readonly string[];
+  readonly grantTypes: readonly GrantType[];
+  readonly scopes: readonly string[];
+  readonly skipConsent: boolean;
+  /** PKCE S256 required for the authorization code grant (only confidential clients may opt out). */
+  readonly requirePkce: boolean;
+  /** Whether `code_challenge_method=plain` is accepted for this client. */
+  readonly allowPlainPkce: boolean;
+  /** Incremented whenever `scopes` changes; refresh tokens issued under an older version are dead (O-9). */
+  readonly scopesVersion: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Fields `OAuthClientRepository.update` may change. */
+export type OAuthClientPatch = Partial<
+  Pick<
+    OAuthClientRecord,
+    | 'name'
+    | 'secretHash'
+    | 'redirectUris'
+    | 'grantTypes'
+    | 'scopes'
+    | 'skipConsent'
+    | 'requirePkce'
+    | 'allowPlainPkce'
+    | 'scopesVersion'
+    | 'updatedAt'
+  >
+>;
+
+/** OAuth clients. `create` throws `StoreConflictError('oauth_client.client_id')` on a duplicate. */
+export interface OAuthClientRepository {
+  create(record: OAuthClientRecord): Promise<void>;
+  findByClientId(clientId: string): Promise<OAuthClientRecord | null>;
+  list(): Promise<OAuthClientRecord[]>;
+  /** Applies the patch; returns the updated record, or null when no such client. */
+  update(clientId: string, patch: OAuthClientPatch): Promise<OAuthClientRecord | null>;
+  /** Deletes the client and everything issued to it (codes, families, refresh tokens). */
+  delete(clientId: string): Promise<boolean>;
+}
+
+/** A token family: every refresh token (and access token) descending from one grant (O-5, O-9, R-3). */
+export interface TokenFamilyRecord {
+  readonly id: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+/** Token families. */
+export interface TokenFamilyRepository {
+  create(record: TokenFamilyRecord): Promise<void>;
+  findById(id: string): Promise<TokenFamilyRecord | null>;
+  /** Marks the family revoked; true when this call revoked it, false when already revoked or unknown. */
+  revoke(id: string, revokedAt: number): Promise<boolean>;
+}
+
+/** PKCE methods (O-3). */
+export type PkceMethod = 'S256' | 'plain';
+
+/** An authorization code (O-5). Only its hash is stored. */
+export interface AuthorizationCodeRecord {
+  /** SHA-256 (hex) of the code. */
+  readonly codeHash: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scope: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly codeChallenge: string | null;
+  readonly codeChallengeMethod: PkceMethod | null;
+  /** The family the code's tokens will belong to, so a second redemption can revoke them. */
+  readonly familyId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly consumedAt: number | null;
+}
+
+/** Outcome of consuming an authorization code. */
+export type CodeConsumption =
+  | { readonly outcome: 'consumed'; readonly record: AuthorizationCodeRecord }
+  | { readonly outcome: 'already_consumed'; readonly record: AuthorizationCodeRecord }
+  | { readonly outcome: 'unknown' };
+
+/** Authorization codes. */
+export interface AuthorizationCodeRepository {
+  create(record: AuthorizationCodeRecord): Promise<void>;
+  /**
+   * One compare-and-set (`UPDATE … SET consumed_at = now WHERE consumed_at IS NULL RETURNING *`):
+   * concurrent callers with one code get exactly one `consumed`; the others `already_consumed`.
+   * Expiry is the caller's rule (the record is returned either way).
+   */
+  consume(codeHash: string, now: number): Promise<CodeConsumption>;
+  /** Drops codes that expired before `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+/** A refresh token's server-side state (O-9): the JWT carries `jti`, this row decides. */
+export interface RefreshTokenRecord {
+  readonly jti: string;
+  readonly familyId: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly scope: string;
+  /** The client's `scopesVersion` when issued. */
+  readonly clientScopesVersion: number;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly consumedAt: number | null;
+  readonly successorJti: string | null;
+  /**
+   * The successor's token response, sealed with the master keyring, kept only when the
+   * server's refresh reuse interval is on, so the immediate predecessor can get it again.
+   */
+  readonly successorResponseSealed: string | null;
+}
+
+/** Outcome of rotating a refresh token. */
+export type RefreshRotation =
+  | { readonly outcome: 'rotated'; readonly consumed: RefreshTokenRecord }
+  | { readonly outcome: 'already_consumed'; readonly record: RefreshTokenRecord }
+  | { readonly outcome: 'unknown' };
+
+/** Refresh tokens. */
+export interface RefreshTokenRepository {
+  /** Stores a first refresh token of a family. */
+  create(record: RefreshTokenRecord): Promise<void>;
+  findByJti(jti: string): Promise<RefreshTokenRecord | null>;
+  /**
+   * In one transaction: marks `jti` consumed with one compare-and-set
+   * (`UPDATE … WHERE jti = ? AND consumed_at IS NULL RETURNING *`), records the successor's jti
+   * and sealed response on it, and inserts `successor`. Concurrent callers with one jti get
+   * exactly one `rotated`; the others `already_consumed` (with the successor fields set).
+   */
+  rotate(
+    jti: string,
+    now: number,
+    successor: RefreshTokenRecord,
+    successorResponseSealed: string | null,
+  ): Promise<RefreshRotation>;
+}
+
+/** A JWT signing key (O-11). */
+export interface SigningKeyRecord {
+  readonly kid: string;
+  readonly alg: 'ES256';
+  /** Public JWK as JSON text (never private parameters). */
+  readonly publicJwk: string;
+  /** Private JWK sealed with the master keyring, `kid` as associated data. */
+  readonly privateJwkSealed: string;
+  readonly createdAt: number;
+  /** Published from `createdAt`; used for signing from this time on (announce period). */
+  readonly activatesAt: number;
+  /** Set when a newer key took over; published until every token it signed has expired. */
+  readonly retiredAt: number | null;
+}
+
+/** Signing keys. */
+export interface SigningKeyRepository {
+  create(record: SigningKeyRecord): Promise<void>;
+  /** All keys, oldest first. */
+  list(): Promise<SigningKeyRecord[]>;
+  /** Sets `retiredAt` if not set; false when unknown or already retired. */
+  retire(kid: string, retiredAt: number): Promise<boolean>;
+  /** Deletes keys retired before `before` (their tokens have all expired); returns how many. */
+  deleteRetiredBefore(before: number): Promise<number>;
+  /** Re-seals every private key in one transaction (master key rotation). */
+  resealAll(reseal: (record: SigningKeyRecord) => string): Promise<number>;
+}
+
+/** Revoked access tokens (RFC 7009), kept until they would have expired anyway. */
+export interface RevokedAccessTokenRepository {
+  /** Records the revocation; idempotent. */
+  add(jti: string, expiresAt: number): Promise<void>;
+  isRevoked(jti: string): Promise<boolean>;
+  purgeExpired(now: number): Promise<number>;
+}
+
 /** The whole storage port. */
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
@@ -152,6 +344,12 @@ export interface Store {
   readonly memberships: MembershipRepository;
   readonly credentials: CredentialRepository;
   readonly nonces: NonceStore;
+  readonly oauthClients: OAuthClientRepository;
+  readonly tokenFamilies: TokenFamilyRepository;
+  readonly authorizationCodes: AuthorizationCodeRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly revokedAccessTokens: RevokedAccessTokenRepository;
   /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
+  AuthorizationCodeRecord,
   CredentialRecord,
+  OAuthClientPatch,
+  OAuthClientRecord,
   OrganizationRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
   Store,
+  TokenFamilyRecord,
   UserRecord,
 } from '../../src/store/port.js';
 import { StoreConflictError, StoreUnavailableError } from '../../src/store/port.js';
@@ -57,6 +63,102 @@ function credential(
   };
 }
 
+function oauthClient(
+  clientId: string,
+  overrides: Partial<OAuthClientRecord> = {},
+): OAuthClientRecord {
+  return {
+    clientId,
+    name: `client ${clientId}`,
+    secretHash: 'ab'.repeat(32),
+    redirectUris: ['https://app.example.test/callback', 'http://localhost:8080/cb?tenant=1'],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['read', 'write'],
+    skipConsent: false,
+    requirePkce: true,
+    allowPlainPkce: false,
+    scopesVersion: 1,
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+function tokenFamily(
+  id: string,
+  clientId: string,
+  overrides: Partial<TokenFamilyRecord> = {},
+): TokenFamilyRecord {
+  return {
+    id,
+    clientId,
+    userId: 'u1',
+    organizationId: 'o1',
+    createdAt: T0,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+function authorizationCode(
+  codeHash: string,
+  clientId: string,
+  familyId: string,
+  overrides: Partial<AuthorizationCodeRecord> = {},
+): AuthorizationCodeRecord {
+  return {
+    codeHash,
+    clientId,
+    redirectUri: 'https://app.example.test/callback',
+    scope: 'read write',
+    userId: 'u1',
+    organizationId: 'o1',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    codeChallengeMethod: 'S256',
+    familyId,
+    createdAt: T0,
+    expiresAt: T0 + 60,
+    consumedAt: null,
+    ...overrides,
+  };
+}
+
+function refreshToken(
+  jti: string,
+  familyId: string,
+  clientId: string,
+  overrides: Partial<RefreshTokenRecord> = {},
+): RefreshTokenRecord {
+  return {
+    jti,
+    familyId,
+    clientId,
+    userId: 'u1',
+    organizationId: 'o1',
+    scope: 'read write',
+    clientScopesVersion: 1,
+    issuedAt: T0,
+    expiresAt: T0 + 432000,
+    consumedAt: null,
+    successorJti: null,
+    successorResponseSealed: null,
+    ...overrides,
+  };
+}
+
+function signingKey(kid: string, overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
+  return {
+    kid,
+    alg: 'ES256',
+    publicJwk: JSON.stringify({ kty: 'EC', crv: 'P-256', x: `x-${kid}`, y: `y-${kid}` }),
+    privateJwkSealed: `sealed-${kid}`,
+    createdAt: T0,
+    activatesAt: T0,
+    retiredAt: null,
+    ...overrides,
+  };
+}
+
 /** Resolves to what `promise` rejected with; fails the test if it fulfilled. */
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -106,6 +208,13 @@ export function describeStoreConformance(
     async function seed(): Promise<void> {
       await store.organizations.create(organization('o1'));
       await store.users.create(user('u1'));
+    }
+
+    /** {@link seed} plus client `cl1` and its token family `f1` for `u1` in `o1`. */
+    async function seedOAuth(): Promise<void> {
+      await seed();
+      await store.oauthClients.create(oauthClient('cl1'));
+      await store.tokenFamilies.create(tokenFamily('f1', 'cl1'));
     }
 
     describe('organizations', () => {
@@ -580,6 +689,602 @@ export function describeStoreConformance(
       });
     });
 
+    describe('oauth clients', () => {
+      it('round-trips a record with its lists and flags', async () => {
+        const confidential = oauthClient('cl1', {
+          name: 'Penneo app',
+          skipConsent: true,
+          allowPlainPkce: true,
+          scopesVersion: 7,
+          createdAt: T0 - 50,
+          updatedAt: T0 - 10,
+        });
+        const machine = oauthClient('cl2', {
+          secretHash: null,
+          redirectUris: [],
+          grantTypes: ['client_credentials', 'api_keys'],
+          scopes: [],
+          requirePkce: false,
+        });
+        await store.oauthClients.create(confidential);
+        await store.oauthClients.create(machine);
+        expect(await store.oauthClients.findByClientId('cl1')).toEqual(confidential);
+        expect(await store.oauthClients.findByClientId('cl2')).toEqual(machine);
+      });
+
+      it('answers null for an unknown client id; ids are case-sensitive', async () => {
+        await store.oauthClients.create(oauthClient('Client-A'));
+        expect(await store.oauthClients.findByClientId('client-a')).toBeNull();
+        expect(await store.oauthClients.findByClientId('nope')).toBeNull();
+      });
+
+      it('rejects a duplicate client id (oauth_client.client_id) and keeps the first record', async () => {
+        await store.oauthClients.create(oauthClient('cl1', { name: 'first' }));
+        await expectConflict(
+          store.oauthClients.create(oauthClient('cl1', { name: 'second' })),
+          'oauth_client.client_id',
+        );
+        expect((await store.oauthClients.findByClientId('cl1'))?.name).toBe('first');
+        expect(await store.oauthClients.list()).toHaveLength(1);
+      });
+
+      it('lists every client, oldest first', async () => {
+        const newest = oauthClient('a', { createdAt: T0 + 2 });
+        const oldest = oauthClient('z', { createdAt: T0 });
+        const middle = oauthClient('m', { createdAt: T0 + 1 });
+        const tied = oauthClient('n', { createdAt: T0 + 1 });
+        for (const c of [newest, tied, oldest, middle]) await store.oauthClients.create(c);
+        expect(await store.oauthClients.list()).toEqual([oldest, middle, tied, newest]);
+      });
+
+      it('updates only the patched fields and returns the updated record', async () => {
+        const original = oauthClient('cl1');
+        const other = oauthClient('cl2');
+        await store.oauthClients.create(original);
+        await store.oauthClients.create(other);
+
+        const renamed = await store.oauthClients.update('cl1', {
+          name: 'Renamed',
+          updatedAt: T0 + 5,
+        });
+        expect(renamed).toEqual({ ...original, name: 'Renamed', updatedAt: T0 + 5 });
+        expect(await store.oauthClients.findByClientId('cl1')).toEqual(renamed);
+
+        const patch: OAuthClientPatch = {
+          secretHash: null,
+          redirectUris: ['https://new.example.test/cb'],
+          grantTypes: ['authorization_code'],
+          scopes: ['read'],
+          skipConsent: true,
+          requirePkce: false,
+          allowPlainPkce: true,
+          scopesVersion: 2,
+        };
+        const widened = await store.oauthClients.update('cl1', patch);
+        const expected = { ...original, ...patch, name: 'Renamed', updatedAt: T0 + 5 };
+        expect(widened).toEqual(expected);
+        expect(await store.oauthClients.findByClientId('cl1')).toEqual(expected);
+        expect(await store.oauthClients.findByClientId('cl2')).toEqual(other);
+      });
+
+      it('treats undefined patch fields and an empty patch as "leave as it is"', async () => {
+        const original = oauthClient('cl1');
+        await store.oauthClients.create(original);
+        expect(await store.oauthClients.update('cl1', {})).toEqual(original);
+        expect(
+          await store.oauthClients.update('cl1', { name: undefined, scopes: undefined }),
+        ).toEqual(original);
+        expect(await store.oauthClients.findByClientId('cl1')).toEqual(original);
+        // Fields outside the patch type (identity, creation time) are never changed.
+        const sneaky = { clientId: 'cl9', createdAt: T0 + 9, name: 'n' } as OAuthClientPatch;
+        expect(await store.oauthClients.update('cl1', sneaky)).toEqual({ ...original, name: 'n' });
+        expect(await store.oauthClients.findByClientId('cl9')).toBeNull();
+      });
+
+      it('answers null when updating an unknown client, and creates nothing', async () => {
+        expect(await store.oauthClients.update('nope', { name: 'x', updatedAt: T0 })).toBeNull();
+        expect(await store.oauthClients.update('nope', {})).toBeNull();
+        expect(await store.oauthClients.findByClientId('nope')).toBeNull();
+        expect(await store.oauthClients.list()).toEqual([]);
+      });
+
+      it('deletes a client with its families, codes and refresh tokens, keeping other clients', async () => {
+        await seedOAuth();
+        await store.oauthClients.create(oauthClient('cl2'));
+        await store.tokenFamilies.create(tokenFamily('f2', 'cl1'));
+        await store.tokenFamilies.create(tokenFamily('g1', 'cl2'));
+        await store.authorizationCodes.create(authorizationCode('code-f1', 'cl1', 'f1'));
+        await store.authorizationCodes.create(authorizationCode('code-f2', 'cl1', 'f2'));
+        await store.authorizationCodes.create(authorizationCode('code-g1', 'cl2', 'g1'));
+        await store.refreshTokens.create(refreshToken('rt-f1', 'f1', 'cl1'));
+        await store.refreshTokens.create(refreshToken('rt-f2', 'f2', 'cl1'));
+        await store.refreshTokens.create(refreshToken('rt-g1', 'g1', 'cl2'));
+        // Issued to cl1 inside cl2's family: gone with cl1 even though their family stays.
+        await store.authorizationCodes.create(authorizationCode('code-mixed', 'cl1', 'g1'));
+        await store.refreshTokens.create(refreshToken('rt-mixed', 'g1', 'cl1'));
+        await store.revokedAccessTokens.add('at-cl1', T0 + 3600);
+
+        expect(await store.oauthClients.delete('cl1')).toBe(true);
+
+        expect(await store.oauthClients.findByClientId('cl1')).toBeNull();
+        expect(await store.tokenFamilies.findById('f1')).toBeNull();
+        expect(await store.tokenFamilies.findById('f2')).toBeNull();
+        expect(await store.refreshTokens.findByJti('rt-f1')).toBeNull();
+        expect(await store.refreshTokens.findByJti('rt-f2')).toBeNull();
+        expect(await store.authorizationCodes.consume('code-f1', T0)).toEqual({
+          outcome: 'unknown',
+        });
+        expect(await store.authorizationCodes.consume('code-f2', T0)).toEqual({
+          outcome: 'unknown',
+        });
+        expect(await store.authorizationCodes.consume('code-mixed', T0)).toEqual({
+          outcome: 'unknown',
+        });
+        expect(await store.refreshTokens.findByJti('rt-mixed')).toBeNull();
+        // The other client and what was issued to it are untouched.
+        expect(await store.oauthClients.findByClientId('cl2')).toEqual(oauthClient('cl2'));
+        expect(await store.tokenFamilies.findById('g1')).toEqual(tokenFamily('g1', 'cl2'));
+        expect(await store.refreshTokens.findByJti('rt-g1')).toEqual(
+          refreshToken('rt-g1', 'g1', 'cl2'),
+        );
+        expect((await store.authorizationCodes.consume('code-g1', T0)).outcome).toBe('consumed');
+        // Access token revocations are not tied to a client; they expire on their own.
+        expect(await store.revokedAccessTokens.isRevoked('at-cl1')).toBe(true);
+        // Users and organizations are not the client's.
+        expect(await store.users.findById('u1')).not.toBeNull();
+
+        expect(await store.oauthClients.delete('cl1')).toBe(false);
+        expect(await store.oauthClients.delete('nope')).toBe(false);
+        // The id is free again.
+        await store.oauthClients.create(oauthClient('cl1', { name: 'again' }));
+        expect((await store.oauthClients.findByClientId('cl1'))?.name).toBe('again');
+      });
+    });
+
+    describe('token families', () => {
+      it('round-trips a record; null for an unknown id', async () => {
+        await seedOAuth();
+        const revoked = tokenFamily('f2', 'cl1', { createdAt: T0 - 4, revokedAt: T0 - 1 });
+        await store.tokenFamilies.create(revoked);
+        expect(await store.tokenFamilies.findById('f1')).toEqual(tokenFamily('f1', 'cl1'));
+        expect(await store.tokenFamilies.findById('f2')).toEqual(revoked);
+        expect(await store.tokenFamilies.findById('nope')).toBeNull();
+      });
+
+      it('rejects a duplicate id (token_family.id)', async () => {
+        await seedOAuth();
+        await expectConflict(
+          store.tokenFamilies.create(tokenFamily('f1', 'cl1', { createdAt: T0 + 9 })),
+          'token_family.id',
+        );
+        expect((await store.tokenFamilies.findById('f1'))?.createdAt).toBe(T0);
+      });
+
+      it('refuses an unknown client, user or organization (StoreReferenceError)', async () => {
+        await seedOAuth();
+        for (const record of [
+          tokenFamily('x1', 'nope'),
+          tokenFamily('x2', 'cl1', { userId: 'nope' }),
+          tokenFamily('x3', 'cl1', { organizationId: 'nope' }),
+        ]) {
+          expect(await rejectionOf(store.tokenFamilies.create(record))).toBeInstanceOf(
+            StoreReferenceError,
+          );
+          expect(await store.tokenFamilies.findById(record.id)).toBeNull();
+        }
+      });
+
+      it('revokes once: true, then false, keeping the first revocation time', async () => {
+        await seedOAuth();
+        expect(await store.tokenFamilies.revoke('f1', T0 + 5)).toBe(true);
+        expect(await store.tokenFamilies.revoke('f1', T0 + 9)).toBe(false);
+        expect((await store.tokenFamilies.findById('f1'))?.revokedAt).toBe(T0 + 5);
+        expect(await store.tokenFamilies.revoke('nope', T0)).toBe(false);
+        expect(await store.tokenFamilies.findById('nope')).toBeNull();
+      });
+
+      it('never revokes a family created as revoked again', async () => {
+        await seedOAuth();
+        await store.tokenFamilies.create(tokenFamily('f2', 'cl1', { revokedAt: T0 - 1 }));
+        expect(await store.tokenFamilies.revoke('f2', T0)).toBe(false);
+        expect((await store.tokenFamilies.findById('f2'))?.revokedAt).toBe(T0 - 1);
+      });
+    });
+
+    describe('authorization codes', () => {
+      it('consumes a code once: consumed, then already_consumed with the record', async () => {
+        await seedOAuth();
+        const code = authorizationCode('h1', 'cl1', 'f1');
+        await store.authorizationCodes.create(code);
+        const consumed = { ...code, consumedAt: T0 + 3 };
+        expect(await store.authorizationCodes.consume('h1', T0 + 3)).toEqual({
+          outcome: 'consumed',
+          record: consumed,
+        });
+        expect(await store.authorizationCodes.consume('h1', T0 + 4)).toEqual({
+          outcome: 'already_consumed',
+          record: consumed,
+        });
+        expect(await store.authorizationCodes.consume('h1', T0 + 5)).toEqual({
+          outcome: 'already_consumed',
+          record: consumed,
+        });
+      });
+
+      it('answers unknown for a hash never stored', async () => {
+        await seedOAuth();
+        await store.authorizationCodes.create(authorizationCode('h1', 'cl1', 'f1'));
+        expect(await store.authorizationCodes.consume('h2', T0)).toEqual({ outcome: 'unknown' });
+        expect(await store.authorizationCodes.consume('H1', T0)).toEqual({ outcome: 'unknown' });
+        expect((await store.authorizationCodes.consume('h1', T0)).outcome).toBe('consumed');
+      });
+
+      it('round-trips every PKCE variant, and leaves expiry to the caller', async () => {
+        await seedOAuth();
+        const plain = authorizationCode('plain', 'cl1', 'f1', {
+          codeChallenge: 'verifier-as-is',
+          codeChallengeMethod: 'plain',
+        });
+        const none = authorizationCode('none', 'cl1', 'f1', {
+          codeChallenge: null,
+          codeChallengeMethod: null,
+          redirectUri: 'http://127.0.0.1:5000/cb?fixed=1',
+          scope: '',
+        });
+        const expired = authorizationCode('expired', 'cl1', 'f1', { expiresAt: T0 - 1 });
+        for (const c of [plain, none, expired]) await store.authorizationCodes.create(c);
+        expect(await store.authorizationCodes.consume('plain', T0)).toEqual({
+          outcome: 'consumed',
+          record: { ...plain, consumedAt: T0 },
+        });
+        expect(await store.authorizationCodes.consume('none', T0)).toEqual({
+          outcome: 'consumed',
+          record: { ...none, consumedAt: T0 },
+        });
+        expect(await store.authorizationCodes.consume('expired', T0)).toEqual({
+          outcome: 'consumed',
+          record: { ...expired, consumedAt: T0 },
+        });
+      });
+
+      it('rejects a duplicate hash (authorization_code.code_hash)', async () => {
+        await seedOAuth();
+        await store.authorizationCodes.create(authorizationCode('h1', 'cl1', 'f1'));
+        await expectConflict(
+          store.authorizationCodes.create(authorizationCode('h1', 'cl1', 'f1', { scope: 'x' })),
+          'authorization_code.code_hash',
+        );
+        const result = await store.authorizationCodes.consume('h1', T0);
+        expect(result.outcome === 'consumed' && result.record.scope).toBe('read write');
+      });
+
+      it('refuses an unknown client or family (StoreReferenceError)', async () => {
+        await seedOAuth();
+        for (const record of [
+          authorizationCode('h1', 'nope', 'f1'),
+          authorizationCode('h2', 'cl1', 'nope'),
+        ]) {
+          expect(await rejectionOf(store.authorizationCodes.create(record))).toBeInstanceOf(
+            StoreReferenceError,
+          );
+          expect(await store.authorizationCodes.consume(record.codeHash, T0)).toEqual({
+            outcome: 'unknown',
+          });
+        }
+      });
+
+      it('purges codes that expired before now, consumed or not, and says how many', async () => {
+        await seedOAuth();
+        await store.authorizationCodes.create(
+          authorizationCode('early', 'cl1', 'f1', { expiresAt: T0 + 10 }),
+        );
+        await store.authorizationCodes.create(
+          authorizationCode('used', 'cl1', 'f1', { expiresAt: T0 + 20 }),
+        );
+        await store.authorizationCodes.create(
+          authorizationCode('late', 'cl1', 'f1', { expiresAt: T0 + 60 }),
+        );
+        await store.authorizationCodes.consume('used', T0 + 1);
+        expect(await store.authorizationCodes.purgeExpired(T0 + 10)).toBe(0);
+        expect(await store.authorizationCodes.purgeExpired(T0 + 21)).toBe(2);
+        expect(await store.authorizationCodes.purgeExpired(T0 + 21)).toBe(0);
+        expect(await store.authorizationCodes.consume('early', T0 + 21)).toEqual({
+          outcome: 'unknown',
+        });
+        expect(await store.authorizationCodes.consume('used', T0 + 21)).toEqual({
+          outcome: 'unknown',
+        });
+        expect((await store.authorizationCodes.consume('late', T0 + 21)).outcome).toBe('consumed');
+        // The family the codes belonged to is not touched by a purge.
+        expect(await store.tokenFamilies.findById('f1')).not.toBeNull();
+      });
+    });
+
+    describe('refresh tokens', () => {
+      it('round-trips a record by jti; null for an unknown jti', async () => {
+        await seedOAuth();
+        const record = refreshToken('rt1', 'f1', 'cl1', {
+          scope: 'read',
+          clientScopesVersion: 3,
+          issuedAt: T0 - 100,
+          expiresAt: T0 + 100,
+        });
+        await store.refreshTokens.create(record);
+        expect(await store.refreshTokens.findByJti('rt1')).toEqual(record);
+        expect(await store.refreshTokens.findByJti('RT1')).toBeNull();
+        expect(await store.refreshTokens.findByJti('nope')).toBeNull();
+      });
+
+      it('rejects a duplicate jti (refresh_token.jti)', async () => {
+        await seedOAuth();
+        await store.refreshTokens.create(refreshToken('rt1', 'f1', 'cl1'));
+        await expectConflict(
+          store.refreshTokens.create(refreshToken('rt1', 'f1', 'cl1', { scope: 'other' })),
+          'refresh_token.jti',
+        );
+        expect((await store.refreshTokens.findByJti('rt1'))?.scope).toBe('read write');
+      });
+
+      it('refuses an unknown family or client (StoreReferenceError)', async () => {
+        await seedOAuth();
+        for (const record of [
+          refreshToken('rt1', 'nope', 'cl1'),
+          refreshToken('rt2', 'f1', 'nope'),
+        ]) {
+          expect(await rejectionOf(store.refreshTokens.create(record))).toBeInstanceOf(
+            StoreReferenceError,
+          );
+          expect(await store.refreshTokens.findByJti(record.jti)).toBeNull();
+        }
+      });
+
+      it('rotates once: stores the successor and marks the predecessor, then already_consumed', async () => {
+        await seedOAuth();
+        const first = refreshToken('rt1', 'f1', 'cl1');
+        await store.refreshTokens.create(first);
+        const successor = refreshToken('rt2', 'f1', 'cl1', {
+          scope: 'read',
+          issuedAt: T0 + 10,
+          expiresAt: T0 + 10 + 432000,
+        });
+        const consumed = {
+          ...first,
+          consumedAt: T0 + 10,
+          successorJti: 'rt2',
+          successorResponseSealed: 'sealed-response',
+        };
+        expect(
+          await store.refreshTokens.rotate('rt1', T0 + 10, successor, 'sealed-response'),
+        ).toEqual({ outcome: 'rotated', consumed });
+        expect(await store.refreshTokens.findByJti('rt1')).toEqual(consumed);
+        expect(await store.refreshTokens.findByJti('rt2')).toEqual(successor);
+
+        const late = refreshToken('rt3', 'f1', 'cl1', { issuedAt: T0 + 11 });
+        expect(await store.refreshTokens.rotate('rt1', T0 + 11, late, 'other')).toEqual({
+          outcome: 'already_consumed',
+          record: consumed,
+        });
+        expect(await store.refreshTokens.findByJti('rt3')).toBeNull();
+        expect(await store.refreshTokens.findByJti('rt1')).toEqual(consumed);
+      });
+
+      it('rotates without a sealed response (reuse interval off) and along a chain', async () => {
+        await seedOAuth();
+        await store.refreshTokens.create(refreshToken('rt1', 'f1', 'cl1'));
+        const second = refreshToken('rt2', 'f1', 'cl1', { issuedAt: T0 + 1 });
+        const third = refreshToken('rt3', 'f1', 'cl1', { issuedAt: T0 + 2 });
+        const one = await store.refreshTokens.rotate('rt1', T0 + 1, second, null);
+        expect(one).toEqual({
+          outcome: 'rotated',
+          consumed: refreshToken('rt1', 'f1', 'cl1', {
+            consumedAt: T0 + 1,
+            successorJti: 'rt2',
+            successorResponseSealed: null,
+          }),
+        });
+        const two = await store.refreshTokens.rotate('rt2', T0 + 2, third, null);
+        expect(two.outcome).toBe('rotated');
+        expect(await store.refreshTokens.findByJti('rt2')).toEqual({
+          ...second,
+          consumedAt: T0 + 2,
+          successorJti: 'rt3',
+        });
+        expect(await store.refreshTokens.findByJti('rt3')).toEqual(third);
+      });
+
+      it('answers unknown for a jti never stored, and stores no successor', async () => {
+        await seedOAuth();
+        expect(
+          await store.refreshTokens.rotate('nope', T0, refreshToken('rt2', 'f1', 'cl1'), 'x'),
+        ).toEqual({ outcome: 'unknown' });
+        expect(await store.refreshTokens.findByJti('rt2')).toBeNull();
+        expect(await store.refreshTokens.findByJti('nope')).toBeNull();
+      });
+
+      it('rotates all or nothing: a successor that cannot be stored leaves the token unused', async () => {
+        await seedOAuth();
+        const first = refreshToken('rt1', 'f1', 'cl1');
+        const bystander = refreshToken('rt-other', 'f1', 'cl1');
+        await store.refreshTokens.create(first);
+        await store.refreshTokens.create(bystander);
+
+        await expectConflict(
+          store.refreshTokens.rotate('rt1', T0 + 1, refreshToken('rt-other', 'f1', 'cl1'), 's'),
+          'refresh_token.jti',
+        );
+        await expectConflict(
+          store.refreshTokens.rotate('rt1', T0 + 1, refreshToken('rt1', 'f1', 'cl1'), 's'),
+          'refresh_token.jti',
+        );
+        expect(
+          await rejectionOf(
+            store.refreshTokens.rotate('rt1', T0 + 1, refreshToken('rt2', 'nope', 'cl1'), 's'),
+          ),
+        ).toBeInstanceOf(StoreReferenceError);
+        expect(await store.refreshTokens.findByJti('rt1')).toEqual(first);
+        expect(await store.refreshTokens.findByJti('rt-other')).toEqual(bystander);
+        expect(await store.refreshTokens.findByJti('rt2')).toBeNull();
+
+        // No transaction was left open: the next rotation works.
+        const rotated = await store.refreshTokens.rotate(
+          'rt1',
+          T0 + 2,
+          refreshToken('rt2', 'f1', 'cl1'),
+          null,
+        );
+        expect(rotated.outcome).toBe('rotated');
+        expect(await store.refreshTokens.findByJti('rt2')).toEqual(
+          refreshToken('rt2', 'f1', 'cl1'),
+        );
+      });
+
+      it('keeps the family of a rotated token, and revoking the family leaves the rows readable', async () => {
+        await seedOAuth();
+        await store.refreshTokens.create(refreshToken('rt1', 'f1', 'cl1'));
+        await store.refreshTokens.rotate('rt1', T0 + 1, refreshToken('rt2', 'f1', 'cl1'), null);
+        expect(await store.tokenFamilies.revoke('f1', T0 + 2)).toBe(true);
+        expect((await store.refreshTokens.findByJti('rt2'))?.familyId).toBe('f1');
+        expect((await store.tokenFamilies.findById('f1'))?.revokedAt).toBe(T0 + 2);
+      });
+    });
+
+    describe('signing keys', () => {
+      it('lists every key oldest first (creation time, then kid), with every field', async () => {
+        expect(await store.signingKeys.list()).toEqual([]);
+        const newest = signingKey('a', { createdAt: T0 + 20, activatesAt: T0 + 3620 });
+        const oldest = signingKey('z', { createdAt: T0, retiredAt: T0 + 3620 });
+        const tiedA = signingKey('m', { createdAt: T0 + 10 });
+        const tiedB = signingKey('n', { createdAt: T0 + 10 });
+        for (const k of [newest, tiedB, oldest, tiedA]) await store.signingKeys.create(k);
+        expect(await store.signingKeys.list()).toEqual([oldest, tiedA, tiedB, newest]);
+      });
+
+      it('rejects a duplicate kid (signing_key.kid)', async () => {
+        await store.signingKeys.create(signingKey('k1'));
+        await expectConflict(
+          store.signingKeys.create(signingKey('k1', { privateJwkSealed: 'other' })),
+          'signing_key.kid',
+        );
+        expect(await store.signingKeys.list()).toEqual([signingKey('k1')]);
+      });
+
+      it('retires once: true, then false, keeping the first time', async () => {
+        await store.signingKeys.create(signingKey('k1'));
+        await store.signingKeys.create(signingKey('k2', { retiredAt: T0 + 1 }));
+        expect(await store.signingKeys.retire('k1', T0 + 50)).toBe(true);
+        expect(await store.signingKeys.retire('k1', T0 + 60)).toBe(false);
+        expect(await store.signingKeys.retire('k2', T0 + 60)).toBe(false);
+        expect(await store.signingKeys.retire('nope', T0)).toBe(false);
+        expect(await store.signingKeys.list()).toEqual([
+          signingKey('k1', { retiredAt: T0 + 50 }),
+          signingKey('k2', { retiredAt: T0 + 1 }),
+        ]);
+      });
+
+      it('deletes only keys retired before the cutoff and says how many', async () => {
+        await store.signingKeys.create(signingKey('k1', { retiredAt: T0 + 10 }));
+        await store.signingKeys.create(signingKey('k2', { createdAt: T0 + 1, retiredAt: T0 + 20 }));
+        await store.signingKeys.create(signingKey('k3', { createdAt: T0 + 2 }));
+        expect(await store.signingKeys.deleteRetiredBefore(T0 + 10)).toBe(0);
+        expect(await store.signingKeys.deleteRetiredBefore(T0 + 20)).toBe(1);
+        expect((await store.signingKeys.list()).map((k) => k.kid)).toEqual(['k2', 'k3']);
+        expect(await store.signingKeys.deleteRetiredBefore(T0 + 10 * YEAR)).toBe(1);
+        // A key that is not retired is never deleted, whatever the cutoff.
+        expect(await store.signingKeys.list()).toEqual([signingKey('k3', { createdAt: T0 + 2 })]);
+      });
+
+      it('reseals every private key, retired included, in one call', async () => {
+        const keys = [
+          signingKey('k1', { retiredAt: T0 + 5 }),
+          signingKey('k2', { createdAt: T0 + 1 }),
+        ];
+        for (const k of keys) await store.signingKeys.create(k);
+        const seen: SigningKeyRecord[] = [];
+        const count = await store.signingKeys.resealAll((record) => {
+          seen.push(record);
+          return `resealed(${record.privateJwkSealed})`;
+        });
+        expect(count).toBe(2);
+        expect(seen).toEqual(keys);
+        expect(await store.signingKeys.list()).toEqual(
+          keys.map((k) => ({ ...k, privateJwkSealed: `resealed(${k.privateJwkSealed})` })),
+        );
+      });
+
+      it('reseals nothing when there are no keys', async () => {
+        let calls = 0;
+        expect(
+          await store.signingKeys.resealAll(() => {
+            calls += 1;
+            return 'x';
+          }),
+        ).toBe(0);
+        expect(calls).toBe(0);
+      });
+
+      it('reseals all or nothing: a callback throwing midway leaves every key as it was', async () => {
+        const keys = [
+          signingKey('k1'),
+          signingKey('k2', { createdAt: T0 + 1 }),
+          signingKey('k3', { createdAt: T0 + 2 }),
+        ];
+        for (const k of keys) await store.signingKeys.create(k);
+        const boom = new Error('keyring refused');
+        let calls = 0;
+        const error = await rejectionOf(
+          store.signingKeys.resealAll((record) => {
+            calls += 1;
+            if (calls === 2) throw boom;
+            return `resealed(${record.privateJwkSealed})`;
+          }),
+        );
+        expect(error).toBe(boom);
+        expect(calls).toBe(2);
+        expect(await store.signingKeys.list()).toEqual(keys);
+        // A non-string result is caller misuse and also changes nothing.
+        const misuse = await rejectionOf(
+          store.signingKeys.resealAll(() => 42 as unknown as string),
+        );
+        expect(misuse).toBeInstanceOf(TypeError);
+        expect(await store.signingKeys.list()).toEqual(keys);
+        // No transaction was left open.
+        expect(await store.signingKeys.resealAll((k) => `ok(${k.kid})`)).toBe(3);
+        expect((await store.signingKeys.list())[1]?.privateJwkSealed).toBe('ok(k2)');
+      });
+    });
+
+    describe('revoked access tokens', () => {
+      it('records a revocation; isRevoked answers per jti', async () => {
+        expect(await store.revokedAccessTokens.isRevoked('at1')).toBe(false);
+        await store.revokedAccessTokens.add('at1', T0 + 3600);
+        expect(await store.revokedAccessTokens.isRevoked('at1')).toBe(true);
+        expect(await store.revokedAccessTokens.isRevoked('AT1')).toBe(false);
+        expect(await store.revokedAccessTokens.isRevoked('at2')).toBe(false);
+      });
+
+      it('is idempotent: adding again is no error, and the first expiry stays', async () => {
+        await store.revokedAccessTokens.add('at1', T0 + 10);
+        await store.revokedAccessTokens.add('at1', T0 + 10);
+        await store.revokedAccessTokens.add('at1', T0 + 100);
+        expect(await store.revokedAccessTokens.isRevoked('at1')).toBe(true);
+        expect(await store.revokedAccessTokens.purgeExpired(T0 + 11)).toBe(1);
+        expect(await store.revokedAccessTokens.isRevoked('at1')).toBe(false);
+      });
+
+      it('purges records that expired before now and says how many', async () => {
+        await store.revokedAccessTokens.add('a', T0 + 10);
+        await store.revokedAccessTokens.add('b', T0 + 20);
+        await store.revokedAccessTokens.add('c', T0 + 30);
+        expect(await store.revokedAccessTokens.purgeExpired(T0 + 10)).toBe(0);
+        expect(await store.revokedAccessTokens.isRevoked('a')).toBe(true);
+        expect(await store.revokedAccessTokens.purgeExpired(T0 + 21)).toBe(2);
+        expect(await store.revokedAccessTokens.purgeExpired(T0 + 21)).toBe(0);
+        expect(await store.revokedAccessTokens.isRevoked('a')).toBe(false);
+        expect(await store.revokedAccessTokens.isRevoked('b')).toBe(false);
+        expect(await store.revokedAccessTokens.isRevoked('c')).toBe(true);
+      });
+    });
+
     describe('concurrency', () => {
       it('50 parallel consumes of one key: exactly one true', async () => {
         const results = await Promise.all(
@@ -595,6 +1300,85 @@ export function describeStoreConformance(
         );
         expect(results.every(Boolean)).toBe(true);
         expect(await store.nonces.deleteAll()).toBe(50);
+      });
+
+      it('50 parallel consumes of one authorization code: exactly one consumed', async () => {
+        await seedOAuth();
+        await store.authorizationCodes.create(authorizationCode('contested', 'cl1', 'f1'));
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.authorizationCodes.consume('contested', T0 + i),
+          ),
+        );
+        const winners = results.flatMap((r) => (r.outcome === 'consumed' ? [r.record] : []));
+        expect(winners).toHaveLength(1);
+        const winner = winners[0];
+        const losers = results.flatMap((r) => (r.outcome === 'already_consumed' ? [r.record] : []));
+        expect(losers).toHaveLength(49);
+        // Every loser sees the winner's consumption, not its own.
+        for (const record of losers) expect(record).toEqual(winner);
+        expect((await store.authorizationCodes.consume('contested', T0 + 99)).outcome).toBe(
+          'already_consumed',
+        );
+      });
+
+      it('50 parallel rotations of one refresh token: exactly one rotated, one successor stored', async () => {
+        await seedOAuth();
+        await store.refreshTokens.create(refreshToken('contested', 'f1', 'cl1'));
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.refreshTokens.rotate(
+              'contested',
+              T0 + 1,
+              refreshToken(`successor-${i}`, 'f1', 'cl1', { issuedAt: T0 + 1 }),
+              `sealed-${i}`,
+            ),
+          ),
+        );
+        const rotated = results.flatMap((r) => (r.outcome === 'rotated' ? [r.consumed] : []));
+        expect(rotated).toHaveLength(1);
+        const winner = rotated[0];
+        expect(winner?.successorJti).toMatch(/^successor-\d+$/);
+        const losers = results.flatMap((r) => (r.outcome === 'already_consumed' ? [r.record] : []));
+        expect(losers).toHaveLength(49);
+        for (const record of losers) expect(record).toEqual(winner);
+        const stored = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => store.refreshTokens.findByJti(`successor-${i}`)),
+        );
+        const successors = stored.filter((r) => r !== null);
+        expect(successors).toHaveLength(1);
+        expect(successors[0]?.jti).toBe(winner?.successorJti);
+        expect(winner?.successorResponseSealed).toBe(
+          `sealed-${winner?.successorJti?.slice('successor-'.length)}`,
+        );
+        expect(await store.refreshTokens.findByJti('contested')).toEqual(winner);
+      });
+
+      it('50 parallel revocations of one token family: exactly one true', async () => {
+        await seedOAuth();
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => store.tokenFamilies.revoke('f1', T0 + i)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results.indexOf(true);
+        expect((await store.tokenFamilies.findById('f1'))?.revokedAt).toBe(T0 + winner);
+      });
+
+      it('50 parallel retirements of one signing key: exactly one true', async () => {
+        await store.signingKeys.create(signingKey('k1'));
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => store.signingKeys.retire('k1', T0 + i)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.signingKeys.list())[0]?.retiredAt).toBe(T0 + results.indexOf(true));
+      });
+
+      it('50 parallel revocations of one access token: no error, one record', async () => {
+        await Promise.all(
+          Array.from({ length: 50 }, () => store.revokedAccessTokens.add('at1', T0 + 10)),
+        );
+        expect(await store.revokedAccessTokens.isRevoked('at1')).toBe(true);
+        expect(await store.revokedAccessTokens.purgeExpired(T0 + 11)).toBe(1);
       });
 
       it('50 parallel creates for one user and organization: one succeeds, 49 conflict', async () => {
@@ -629,6 +1413,71 @@ export function describeStoreConformance(
         expect(await store.nonces.consume('n1', 60, T0)).toBe(true);
       });
 
+      it('rejects mistyped OAuth client fields with TypeError and stores nothing', async () => {
+        const bad: Partial<Record<keyof OAuthClientRecord, unknown>>[] = [
+          { grantTypes: ['implicit'] },
+          { grantTypes: 'authorization_code' },
+          { redirectUris: 'https://app.example.test/cb' },
+          { scopes: ['read', 7] },
+          { skipConsent: 1 },
+          { requirePkce: 'yes' },
+          { allowPlainPkce: null },
+          { scopesVersion: 1.5 },
+          { updatedAt: Number.NaN },
+        ];
+        for (const [i, overrides] of bad.entries()) {
+          const record = { ...oauthClient(`bad${i}`), ...overrides } as OAuthClientRecord;
+          expect(await rejectionOf(store.oauthClients.create(record))).toBeInstanceOf(TypeError);
+        }
+        expect(await store.oauthClients.list()).toEqual([]);
+      });
+
+      it('rejects a mistyped client patch with TypeError and keeps the record', async () => {
+        await store.oauthClients.create(oauthClient('cl1'));
+        const patches = [
+          { grantTypes: ['password'] },
+          { skipConsent: 0 },
+          { scopes: [null] },
+          { updatedAt: 1.5 },
+        ] as unknown as OAuthClientPatch[];
+        for (const patch of patches) {
+          expect(await rejectionOf(store.oauthClients.update('cl1', patch))).toBeInstanceOf(
+            TypeError,
+          );
+        }
+        expect(await store.oauthClients.findByClientId('cl1')).toEqual(oauthClient('cl1'));
+      });
+
+      it('rejects an unknown PKCE method, signing algorithm or bad time with TypeError', async () => {
+        await seedOAuth();
+        const code = authorizationCode('h1', 'cl1', 'f1', {
+          codeChallengeMethod: 'S512' as AuthorizationCodeRecord['codeChallengeMethod'],
+        });
+        expect(await rejectionOf(store.authorizationCodes.create(code))).toBeInstanceOf(TypeError);
+        expect(await store.authorizationCodes.consume('h1', T0)).toEqual({ outcome: 'unknown' });
+        const key = signingKey('k1', { alg: 'RS256' as SigningKeyRecord['alg'] });
+        expect(await rejectionOf(store.signingKeys.create(key))).toBeInstanceOf(TypeError);
+        expect(await store.signingKeys.list()).toEqual([]);
+        await store.refreshTokens.create(refreshToken('rt1', 'f1', 'cl1'));
+        const successor = refreshToken('rt2', 'f1', 'cl1', { expiresAt: 0.5 });
+        expect(
+          await rejectionOf(store.refreshTokens.rotate('rt1', T0, successor, null)),
+        ).toBeInstanceOf(TypeError);
+        expect(
+          await rejectionOf(
+            store.refreshTokens.rotate('rt1', 1.5, refreshToken('rt2', 'f1', 'cl1'), null),
+          ),
+        ).toBeInstanceOf(TypeError);
+        expect(await store.refreshTokens.findByJti('rt1')).toEqual(
+          refreshToken('rt1', 'f1', 'cl1'),
+        );
+        expect(await rejectionOf(store.tokenFamilies.revoke('f1', 1.5))).toBeInstanceOf(TypeError);
+        expect(await rejectionOf(store.revokedAccessTokens.add('at1', 1.5))).toBeInstanceOf(
+          TypeError,
+        );
+        expect(await store.revokedAccessTokens.isRevoked('at1')).toBe(false);
+      });
+
       it('rejects an unknown credential status with TypeError and keeps the old one', async () => {
         await seed();
         await store.credentials.create(credential('c1', 'u1', 'o1'));
@@ -647,6 +1496,19 @@ export function describeStoreConformance(
         (found as { name: string }).name = 'Changed';
         expect((await store.organizations.findById('o1'))?.name).toBe('Acme');
       });
+
+      it("returns snapshots of a client's lists, and keeps its own copy of the caller's", async () => {
+        const input = oauthClient('cl1');
+        await store.oauthClients.create(input);
+        (input.redirectUris as string[]).push('https://evil.example.test/cb');
+        (input.scopes as string[]).length = 0;
+        const found = (await store.oauthClients.findByClientId('cl1')) as OAuthClientRecord;
+        expect(found).toEqual(oauthClient('cl1'));
+        (found.grantTypes as string[]).push('client_credentials');
+        const listed = (await store.oauthClients.list())[0] as OAuthClientRecord;
+        (listed.redirectUris as string[]).pop();
+        expect(await store.oauthClients.findByClientId('cl1')).toEqual(oauthClient('cl1'));
+      });
     });
 
     describe('lifecycle', () => {
@@ -661,6 +1523,32 @@ export function describeStoreConformance(
           StoreUnavailableError,
         );
         expect(await rejectionOf(store.users.findById('u1'))).toBeInstanceOf(StoreUnavailableError);
+      });
+
+      it('after close, the OAuth repositories reject with StoreUnavailableError', async () => {
+        await seedOAuth();
+        await store.refreshTokens.create(refreshToken('rt1', 'f1', 'cl1'));
+        await store.close();
+        const calls: Promise<unknown>[] = [
+          store.oauthClients.findByClientId('cl1'),
+          store.oauthClients.list(),
+          store.tokenFamilies.findById('f1'),
+          store.tokenFamilies.revoke('f1', T0),
+          store.authorizationCodes.consume('h1', T0),
+          store.refreshTokens.findByJti('rt1'),
+          store.refreshTokens.rotate('rt1', T0, refreshToken('rt2', 'f1', 'cl1'), null),
+          store.signingKeys.list(),
+          store.signingKeys.resealAll((k) => k.privateJwkSealed),
+          store.revokedAccessTokens.isRevoked('at1'),
+          store.revokedAccessTokens.add('at1', T0),
+        ];
+        const outcomes = await Promise.allSettled(calls);
+        for (const outcome of outcomes) {
+          expect(outcome.status).toBe('rejected');
+          if (outcome.status === 'rejected') {
+            expect(outcome.reason).toBeInstanceOf(StoreUnavailableError);
+          }
+        }
       });
     });
   });

@@ -61,4 +61,32 @@ describe('prepareQuery', () => {
       prepareQuery(db, [], db.selectFrom('t').selectAll().where('id', '=', param<string>('id'))),
     ).toThrow(/unlisted placeholder id/);
   });
+
+  it('runs inside a transaction when given one, and rolls back with it', async () => {
+    const rename = prepareQuery(
+      db,
+      ['id', 'kind'],
+      db
+        .updateTable('t')
+        .set({ kind: param<string>('kind') })
+        .where('id', '=', param<string>('id'))
+        .returning('id'),
+    );
+    await expect(
+      db.transaction().execute(async (trx) => {
+        expect((await rename.execute({ id: 'a', kind: 'z' }, trx)).rows).toEqual([{ id: 'a' }]);
+        expect(
+          await trx.selectFrom('t').select('kind').where('id', '=', 'a').executeTakeFirst(),
+        ).toEqual({ kind: 'z' });
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(
+      await db.selectFrom('t').select('kind').where('id', '=', 'a').executeTakeFirst(),
+    ).toEqual({ kind: 'x' });
+    await db.transaction().execute((trx) => rename.execute({ id: 'b', kind: 'w' }, trx));
+    expect(
+      await db.selectFrom('t').select('kind').where('id', '=', 'b').executeTakeFirst(),
+    ).toEqual({ kind: 'w' });
+  });
 });

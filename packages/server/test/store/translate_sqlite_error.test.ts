@@ -22,6 +22,16 @@ describe('translateSqliteError', () => {
       'credential.user_org',
     ],
     ['SQLITE_CONSTRAINT_UNIQUE', "index 'api_credentials_user_org_usable'", 'credential.user_org'],
+    ['SQLITE_CONSTRAINT_PRIMARYKEY', 'oauth_clients.client_id', 'oauth_client.client_id'],
+    ['SQLITE_CONSTRAINT_PRIMARYKEY', 'token_families.id', 'token_family.id'],
+    [
+      'SQLITE_CONSTRAINT_PRIMARYKEY',
+      'authorization_codes.code_hash',
+      'authorization_code.code_hash',
+    ],
+    ['SQLITE_CONSTRAINT_PRIMARYKEY', 'refresh_tokens.jti', 'refresh_token.jti'],
+    ['SQLITE_CONSTRAINT_PRIMARYKEY', 'signing_keys.kid', 'signing_key.kid'],
+    ['SQLITE_CONSTRAINT_PRIMARYKEY', 'revoked_access_tokens.jti', 'revoked_access_token.jti'],
   ])('maps %s on %s to %s', (code, described, constraint) => {
     const translated = translateSqliteError(
       sqliteError(code, `UNIQUE constraint failed: ${described}`),

@@ -1,7 +1,12 @@
 import type {
+  AuthorizationCodeRecord,
   CredentialRecord,
   MembershipRecord,
+  OAuthClientRecord,
   OrganizationRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  TokenFamilyRecord,
   UserRecord,
 } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
@@ -29,6 +34,18 @@ export interface MemoryTables {
   readonly usableCredentialIdBySlot: Map<string, string>;
   /** Nonce key → expiry in unix seconds, or null for a record kept forever. */
   readonly nonces: Map<string, number | null>;
+  /** OAuth clients by `clientId` (primary key `oauth_client.client_id`). */
+  readonly oauthClients: Map<string, OAuthClientRecord>;
+  /** Token families by id; each names an existing client, user and organization. */
+  readonly tokenFamilies: Map<string, TokenFamilyRecord>;
+  /** Authorization codes by `codeHash`; each names an existing client and family. */
+  readonly authorizationCodes: Map<string, AuthorizationCodeRecord>;
+  /** Refresh tokens by `jti`; each names an existing client and family. */
+  readonly refreshTokens: Map<string, RefreshTokenRecord>;
+  /** Signing keys by `kid`. */
+  readonly signingKeys: Map<string, SigningKeyRecord>;
+  /** Revoked access token `jti` → the expiry it was recorded with (unix seconds). */
+  readonly revokedAccessTokens: Map<string, number>;
 }
 
 /** Creates empty tables. */
@@ -44,6 +61,12 @@ export function createMemoryTables(): MemoryTables {
     credentialIdByKey: new Map(),
     usableCredentialIdBySlot: new Map(),
     nonces: new Map(),
+    oauthClients: new Map(),
+    tokenFamilies: new Map(),
+    authorizationCodes: new Map(),
+    refreshTokens: new Map(),
+    signingKeys: new Map(),
+    revokedAccessTokens: new Map(),
   };
 }
 
@@ -76,4 +99,13 @@ export function byCreation(
   b: { readonly createdAt: number; readonly id: string },
 ): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * Orders text as the SQL adapters' `ORDER BY` does for the ids keygate uses.
+ * @param a - first value.
+ * @param b - second value.
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

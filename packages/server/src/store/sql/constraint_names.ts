@@ -49,4 +49,35 @@ export const UNIQUE_CONSTRAINTS: readonly UniqueConstraint[] = Object.freeze([
     port: 'credential.user_org',
   },
   { name: 'wsse_nonces_pkey', table: 'wsse_nonces', columns: ['key'], port: 'nonce.key' },
+  {
+    name: 'oauth_clients_pkey',
+    table: 'oauth_clients',
+    columns: ['client_id'],
+    port: 'oauth_client.client_id',
+  },
+  {
+    name: 'token_families_pkey',
+    table: 'token_families',
+    columns: ['id'],
+    port: 'token_family.id',
+  },
+  {
+    name: 'authorization_codes_pkey',
+    table: 'authorization_codes',
+    columns: ['code_hash'],
+    port: 'authorization_code.code_hash',
+  },
+  {
+    name: 'refresh_tokens_pkey',
+    table: 'refresh_tokens',
+    columns: ['jti'],
+    port: 'refresh_token.jti',
+  },
+  { name: 'signing_keys_pkey', table: 'signing_keys', columns: ['kid'], port: 'signing_key.kid' },
+  {
+    name: 'revoked_access_tokens_pkey',
+    table: 'revoked_access_tokens',
+    columns: ['jti'],
+    port: 'revoked_access_token.jti',
+  },
 ]);

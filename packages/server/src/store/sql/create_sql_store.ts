@@ -2,11 +2,17 @@ import { type Kysely, sql } from 'kysely';
 import type { Store } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
 import type { Database } from './database.js';
+import { createSqlAuthorizationCodes } from './sql_authorization_codes.js';
 import { createSqlContext, type SqlErrorTranslator } from './sql_context.js';
 import { createSqlCredentials } from './sql_credentials.js';
 import { createSqlMemberships } from './sql_memberships.js';
 import { createSqlNonces } from './sql_nonces.js';
+import { createSqlOAuthClients } from './sql_oauth_clients.js';
 import { createSqlOrganizations } from './sql_organizations.js';
+import { createSqlRefreshTokens } from './sql_refresh_tokens.js';
+import { createSqlRevokedAccessTokens } from './sql_revoked_access_tokens.js';
+import { createSqlSigningKeys } from './sql_signing_keys.js';
+import { createSqlTokenFamilies } from './sql_token_families.js';
 import { createSqlUsers } from './sql_users.js';
 
 /** What a dialect hands to {@link createSqlStore}. */
@@ -23,7 +29,8 @@ export interface SqlStoreOptions {
  * The port implemented once in SQL through Kysely, shared by SQLite and PostgreSQL. Queries
  * use only syntax both accept (including `INSERT … ON CONFLICT … DO UPDATE … WHERE`); what
  * differs between them (error codes, how to open and configure a connection, transaction
- * mode) lives in the dialect's own folder. `close()` destroys the Kysely instance.
+ * mode) lives in the dialect's own folder. Single-use rules are compare-and-set statements
+ * (`UPDATE … WHERE consumed_at IS NULL RETURNING *`), never read-then-write. `close()` destroys the Kysely instance.
  * @param options - dialect, database and error translator.
  */
 export function createSqlStore({ kind, db, translateError }: SqlStoreOptions): Store {
@@ -35,6 +42,12 @@ export function createSqlStore({ kind, db, translateError }: SqlStoreOptions): S
     memberships: createSqlMemberships(context),
     credentials: createSqlCredentials(context),
     nonces: createSqlNonces(context),
+    oauthClients: createSqlOAuthClients(context),
+    tokenFamilies: createSqlTokenFamilies(context),
+    authorizationCodes: createSqlAuthorizationCodes(context),
+    refreshTokens: createSqlRefreshTokens(context),
+    signingKeys: createSqlSigningKeys(context),
+    revokedAccessTokens: createSqlRevokedAccessTokens(context),
     async ping() {
       if (context.closed) throw new StoreUnavailableError('store is closed');
       try {

@@ -14,6 +14,22 @@ export type NullableUnixSecondsColumn = ColumnType<
   number | null
 >;
 
+/**
+ * A small integer (a version counter) in an `integer` column; read back as whatever the driver
+ * returns, converted with `Number()` like {@link UnixSecondsColumn}.
+ */
+export type IntegerColumn = ColumnType<number | string | bigint, number, number>;
+
+/**
+ * A boolean stored as the integer 0 or 1 (a CHECK constraint holds it there), because SQLite
+ * has no boolean type and better-sqlite3 cannot bind JS booleans; PostgreSQL stores the same
+ * integers. `column_codecs.ts` converts both ways.
+ */
+export type FlagColumn = ColumnType<number | string | bigint, 0 | 1, 0 | 1>;
+
+/** A list of strings stored as JSON text (portable; no JSON column type needed). */
+export type TextListColumn = string;
+
 /** `organizations`: one row per tenant. */
 export interface OrganizationsTable {
   id: string;
@@ -58,6 +74,82 @@ export interface WsseNoncesTable {
   expires_at: NullableUnixSecondsColumn;
 }
 
+/** `oauth_clients`: registered OAuth clients (O-1). */
+export interface OAuthClientsTable {
+  client_id: string;
+  name: string;
+  secret_hash: string | null;
+  redirect_uris: TextListColumn;
+  grant_types: TextListColumn;
+  scopes: TextListColumn;
+  skip_consent: FlagColumn;
+  require_pkce: FlagColumn;
+  allow_plain_pkce: FlagColumn;
+  scopes_version: IntegerColumn;
+  created_at: UnixSecondsColumn;
+  updated_at: UnixSecondsColumn;
+}
+
+/** `token_families`: one row per grant that tokens descend from (O-5, O-9, R-3). */
+export interface TokenFamiliesTable {
+  id: string;
+  client_id: string;
+  user_id: string;
+  organization_id: string;
+  created_at: UnixSecondsColumn;
+  revoked_at: NullableUnixSecondsColumn;
+}
+
+/** `authorization_codes`: codes by hash (O-5); `consumed_at` null until redeemed. */
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  client_id: string;
+  redirect_uri: string;
+  scope: string;
+  user_id: string;
+  organization_id: string;
+  code_challenge: string | null;
+  /** `S256`, `plain` or null (a CHECK constraint holds it to these). */
+  code_challenge_method: string | null;
+  family_id: string;
+  created_at: UnixSecondsColumn;
+  expires_at: UnixSecondsColumn;
+  consumed_at: NullableUnixSecondsColumn;
+}
+
+/** `refresh_tokens`: server-side state of refresh tokens by jti (O-9). */
+export interface RefreshTokensTable {
+  jti: string;
+  family_id: string;
+  client_id: string;
+  user_id: string;
+  organization_id: string;
+  scope: string;
+  client_scopes_version: IntegerColumn;
+  issued_at: UnixSecondsColumn;
+  expires_at: UnixSecondsColumn;
+  consumed_at: NullableUnixSecondsColumn;
+  successor_jti: string | null;
+  successor_response_sealed: string | null;
+}
+
+/** `signing_keys`: JWT signing keys (O-11), private part sealed. */
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk_sealed: string;
+  created_at: UnixSecondsColumn;
+  activates_at: UnixSecondsColumn;
+  retired_at: NullableUnixSecondsColumn;
+}
+
+/** `revoked_access_tokens`: RFC 7009 revocations, kept until the token would have expired. */
+export interface RevokedAccessTokensTable {
+  jti: string;
+  expires_at: UnixSecondsColumn;
+}
+
 /** The schema as Kysely sees it, as created by `migrations/`. */
 export interface Database {
   organizations: OrganizationsTable;
@@ -65,4 +157,10 @@ export interface Database {
   memberships: MembershipsTable;
   api_credentials: ApiCredentialsTable;
   wsse_nonces: WsseNoncesTable;
+  oauth_clients: OAuthClientsTable;
+  token_families: TokenFamiliesTable;
+  authorization_codes: AuthorizationCodesTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  revoked_access_tokens: RevokedAccessTokensTable;
 }

@@ -16,7 +16,7 @@ export function param<T>(name: string): T {
   return `${MARKER}${name}` as T;
 }
 
-/** Whatever runs compiled queries: a `Kysely` instance. */
+/** Whatever runs compiled queries: a `Kysely` instance or a `Transaction`. */
 export interface QueryRunner {
   executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
 }
@@ -25,8 +25,11 @@ export interface QueryRunner {
 export interface PreparedQuery<R, N extends string> {
   /** The SQL text, for tests and debugging. */
   readonly sql: string;
-  /** Runs the query with `values` bound to its placeholders. */
-  execute(values: Readonly<Record<N, unknown>>): Promise<QueryResult<R>>;
+  /**
+   * Runs the query with `values` bound to its placeholders, on `runner` when given (a
+   * transaction the query must join), else on the instance it was prepared with.
+   */
+  execute(values: Readonly<Record<N, unknown>>, runner?: QueryRunner): Promise<QueryResult<R>>;
 }
 
 /**
@@ -34,7 +37,8 @@ export interface PreparedQuery<R, N extends string> {
  * per-call building and compiling (tens of microseconds) on hot paths. Placeholders made with
  * {@link param} are replaced by the named values; every other parameter keeps its compiled
  * value. The SQL is whatever the dialect compiled, so this stays dialect-neutral.
- * @param db - where to run it (the root instance; prepared queries do not join transactions).
+ * @param db - where to run it by default (the root instance); to run it inside a transaction,
+ *   pass the transaction to `execute`.
  * @param names - every placeholder name used in `query`.
  * @param query - the query, with {@link param} placeholders where values vary.
  * @throws Error when a name is missing from the query or the query uses an unlisted one,
@@ -62,13 +66,13 @@ export function prepareQuery<R, N extends string>(
 
   return {
     sql: compiled.sql,
-    execute(values) {
+    execute(values, runner = db) {
       const parameters = compiled.parameters.map((value, i) => {
         const slot = slots[i];
         return slot === undefined ? value : values[slot];
       });
       const bound: CompiledQuery<R> = { ...compiled, parameters };
-      return db.executeQuery(bound);
+      return runner.executeQuery(bound);
     },
   };
 }

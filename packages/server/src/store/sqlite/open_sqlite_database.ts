@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Database } from '../sql/database.js';
 import { ImmediateSqliteDialect } from './immediate_sqlite_dialect.js';
+import { openInProcessFileLock } from './in_process_file_lock.js';
 import { withStatementCache } from './statement_cache.js';
 
 /** Where the SQLite database lives. */
@@ -24,8 +25,11 @@ export interface SqliteFileOptions {
  *   What NORMAL gives up against FULL is only the fsync per commit, which matters for power
  *   loss or an OS crash (the last commits may roll back, the file never corrupts); that is
  *   beyond S-5 and would cost a disk flush on every consumed nonce.
- * - `foreign_keys = ON`: SQLite leaves foreign keys off per connection unless asked.
- * Statements are prepared once per SQL text (`withStatementCache`). The schema is not
+ * - `foreign_keys = ON`: SQLite leaves foreign keys off per connection unless asked (the OAuth
+ *   tables rely on it for `ON DELETE CASCADE`).
+ * Statements are prepared once per SQL text (`withStatementCache`). Connections of this
+ * process on the same file take turns through an in-process lock (`in_process_file_lock.ts`),
+ * so one holding a transaction across `await`s never deadlocks another. The schema is not
  * touched; run migrations next.
  * @param options - the database file.
  * @returns Kysely on the open connection (`destroy()` closes it).
@@ -34,16 +38,21 @@ export interface SqliteFileOptions {
 export function openSqliteDatabase({ file }: SqliteFileOptions): Kysely<Database> {
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new BetterSqlite3(file);
+  let canonical: string;
   try {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    canonical = realpathSync(file);
   } catch (error) {
     sqlite.close();
     throw error;
   }
   return new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new ImmediateSqliteDialect(
+      { database: withStatementCache(sqlite) },
+      openInProcessFileLock(canonical),
+    ),
   });
 }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { migration0001Initial } from './0001_initial.js';
+import { migration0002OAuth } from './0002_oauth.js';
 
 /**
  * Every migration, by name, in order. Listed statically (no filesystem scanning) so the
@@ -8,4 +9,5 @@ import { migration0001Initial } from './0001_initial.js';
  */
 export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': migration0001Initial,
+  '0002_oauth': migration0002OAuth,
 });

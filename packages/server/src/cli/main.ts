@@ -3,6 +3,8 @@ import { ConfigError } from '../core/config/validate_config.js';
 import { KeygateError } from '../core/errors.js';
 import type { CliIo } from './cli_io.js';
 import { registerApiKeyCommands } from './commands/apikey_commands.js';
+import { registerClientCommands } from './commands/client_commands.js';
+import { registerKeysCommands } from './commands/keys_commands.js';
 import { registerMasterKeyCommands } from './commands/master_key_commands.js';
 import { registerMigrateCommand } from './commands/migrate_command.js';
 import { registerOrgCommands } from './commands/org_commands.js';
@@ -29,6 +31,8 @@ export function buildProgram(io: CliIo): Command {
   registerUserCommands(program, io);
   registerApiKeyCommands(program, io);
   registerWsseCommands(program, io);
+  registerClientCommands(program, io);
+  registerKeysCommands(program, io);
   registerMasterKeyCommands(program, io);
   return program;
 }

@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
+import type { SecretBox } from '../core/admin/admin_deps.js';
 import type { KeygateConfig } from '../core/config/keygate_config.js';
-import type { SecretOpener } from '../core/wsse/verify_username_token.js';
 import type { Store } from '../store/port.js';
 
 /** Everything the HTTP layer needs, injected so tests can swap the clock or the store. */
 export interface AppDeps {
   readonly config: KeygateConfig;
   readonly store: Store;
-  readonly secrets: SecretOpener;
+  /** The master keyring: opens API secrets and signing keys, seals sessions (W-9). */
+  readonly secrets: SecretBox;
   readonly logger: Logger;
   /** Epoch milliseconds. */
   readonly now: () => number;

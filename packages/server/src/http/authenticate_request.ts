@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { checkAccessToken } from '../core/oauth/check_access_token.js';
+import type { TokenService } from '../core/oauth/token_service.js';
 import type { Principal } from '../core/principal.js';
 import type { WsseVerifierDeps } from '../core/wsse/verify_username_token.js';
 import { verifyWsseHeader } from '../core/wsse/verify_wsse_header.js';
@@ -11,34 +13,82 @@ declare module 'fastify' {
   }
 }
 
+/** What the authentication hook needs. */
+export interface AuthenticationDeps {
+  readonly wsse: WsseVerifierDeps;
+  readonly tokens: TokenService;
+  readonly realm: string;
+}
+
+const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+
 /**
- * Builds the `onRequest` hook that guards `/api/*` (R-1): it finds the scheme the client
- * used, verifies it, and either sets `request.principal` or answers 401 with that scheme's
- * challenge. Store failures are thrown on to the error handler, which answers 503.
+ * Builds the `onRequest` hook that guards `/api/*` (R-1): WSSE (`X-WSSE`) or an OAuth access
+ * token (`Authorization: Bearer`), each yielding one principal. Failures get the scheme's 401
+ * and challenge; a request with no credentials gets every challenge. Store failures are thrown
+ * on to the error handler, which answers 503.
  */
-export function createAuthenticationHook(verifier: WsseVerifierDeps, realm: string) {
-  const challenge = `WSSE realm="${realm}", profile="UsernameToken"`;
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
-    const header = request.headers['x-wsse'];
-    if (header === undefined) {
-      reply.header('www-authenticate', challenge);
-      return sendJsonError(
-        reply,
-        401,
-        'authentication_required',
-        'Send an X-WSSE UsernameToken header (a fresh nonce and digest for every request).',
-      );
-    }
+export function createAuthenticationHook(deps: AuthenticationDeps) {
+  const wsseChallenge = `WSSE realm="${deps.realm}", profile="UsernameToken"`;
+  const bearerChallenge = `Bearer realm="${deps.realm}"`;
+
+  async function wsse(request: FastifyRequest, reply: FastifyReply, header: string | string[]) {
     if (Array.isArray(header)) {
-      reply.header('www-authenticate', challenge);
+      reply.header('www-authenticate', wsseChallenge);
       return sendJsonError(reply, 401, 'malformed_header', 'Send exactly one X-WSSE header.');
     }
-    const result = await verifyWsseHeader(verifier, header);
+    const result = await verifyWsseHeader(deps.wsse, header);
     if (!result.ok) {
       request.log.info({ event: 'auth.failure', scheme: 'wsse', code: result.code }, 'refused');
-      reply.header('www-authenticate', challenge);
+      reply.header('www-authenticate', wsseChallenge);
       return sendJsonError(reply, 401, result.code, result.description);
     }
     request.principal = result.principal;
+  }
+
+  async function bearer(request: FastifyRequest, reply: FastifyReply, authorization: string) {
+    const token = BEARER.exec(authorization)?.[1];
+    const checked = token
+      ? await checkAccessToken({ store: deps.wsse.store, tokens: deps.tokens }, token)
+      : null;
+    if (!checked?.ok) {
+      const reason = checked?.reason ?? 'invalid_token';
+      const description =
+        reason === 'revoked'
+          ? 'The access token has been revoked.'
+          : reason === 'subject_disabled'
+            ? 'The user or organization of this access token is disabled.'
+            : 'The access token is malformed, expired, or not issued by this server.';
+      request.log.info({ event: 'auth.failure', scheme: 'bearer', code: reason }, 'refused');
+      reply.header(
+        'www-authenticate',
+        `${bearerChallenge}, error="invalid_token", error_description="${description}"`,
+      );
+      return sendJsonError(reply, 401, 'invalid_token', description);
+    }
+    const { claims, user, organization } = checked.token;
+    request.principal = {
+      user,
+      organization,
+      client: { id: claims.clientId },
+      scopes: claims.scope === '' ? [] : claims.scope.split(' '),
+      scheme: 'bearer',
+    };
+  }
+
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
+    const xWsse = request.headers['x-wsse'];
+    if (xWsse !== undefined) return wsse(request, reply, xWsse);
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined && /^Bearer\b/i.test(authorization)) {
+      return bearer(request, reply, authorization);
+    }
+    reply.header('www-authenticate', [wsseChallenge, bearerChallenge]);
+    return sendJsonError(
+      reply,
+      401,
+      'authentication_required',
+      'Send an X-WSSE UsernameToken header or an Authorization: Bearer access token.',
+    );
   };
 }

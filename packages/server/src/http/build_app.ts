@@ -1,7 +1,18 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { GrantDeps } from '../core/oauth/grant_deps.js';
+import { createTokenService } from '../core/tokens/create_token_service.js';
+import { SigningKeyCache } from '../core/tokens/signing_key_cache.js';
+import { VerifiedTokenCache } from '../core/tokens/verified_token_cache.js';
+import type { WsseVerifierDeps } from '../core/wsse/verify_username_token.js';
 import type { AppDeps } from './app_deps.js';
 import { createAuthenticationHook } from './authenticate_request.js';
 import { installErrorHandlers } from './install_error_handlers.js';
+import { registerAuthorizeRoutes } from './oauth/authorize_routes.js';
+import { registerDiscoveryRoutes } from './oauth/discovery_routes.js';
+import { registerTokenManagementRoutes } from './oauth/token_management_routes.js';
+import { registerTokenRoute } from './oauth/token_route.js';
 import { registerHealthRoutes } from './routes/health_routes.js';
 import { registerMeRoute } from './routes/me_route.js';
 
@@ -13,22 +24,64 @@ const MAX_REQUEST_HEADER_BYTES = 64 * 1024;
 
 /** Builds the keygate Fastify application (not yet listening). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, store, secrets, logger, now } = deps;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     // Per-request access lines are off: auth outcomes are logged as events instead.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: deps.config.trustProxy,
+    trustProxy: config.trustProxy,
     http: { maxHeaderSize: MAX_REQUEST_HEADER_BYTES },
     bodyLimit: 64 * 1024,
   });
   app.decorateRequest('principal', null);
+  await app.register(formbody);
+  await app.register(cookie);
   installErrorHandlers(app);
-  registerHealthRoutes(app, deps.store);
+  registerHealthRoutes(app, store);
 
-  const authenticate = createAuthenticationHook(
-    { store: deps.store, secrets: deps.secrets, policy: deps.config.wsse, now: deps.now },
-    deps.config.realm,
+  const keys = new SigningKeyCache(
+    { store, secrets, now },
+    {
+      onKeyProblem: (kid, problem) =>
+        logger.warn({ event: 'signing_key.unusable', kid, problem }, 'signing key skipped'),
+    },
   );
+  // Signature checks of tokens already seen are remembered (claims are re-checked each time).
+  const verifiedTokens = new VerifiedTokenCache();
+  const tokens = createTokenService(
+    { keys, issuer: config.issuer, now, verifiedTokens },
+    {
+      accessTokenAudience: config.oauth.audience,
+      accessTokenLifetimeSeconds: config.oauth.accessTokenLifetimeSeconds,
+    },
+  );
+  const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now };
+  const grants: GrantDeps = {
+    store,
+    tokens,
+    sealer: secrets,
+    wsse,
+    now,
+    policy: {
+      authorizationCodeLifetimeSeconds: config.oauth.authorizationCodeLifetimeSeconds,
+      refreshTokenLifetimeSeconds: config.oauth.refreshTokenLifetimeSeconds,
+      refreshReuseIntervalSeconds: config.oauth.refreshReuseIntervalSeconds,
+    },
+  };
+  registerDiscoveryRoutes(app, config.issuer, () => keys.jwks());
+  registerTokenRoute(app, grants, config.realm);
+  registerTokenManagementRoutes(app, grants, config.realm);
+  registerAuthorizeRoutes(app, {
+    store,
+    sealer: secrets,
+    now,
+    codeLifetimeSeconds: config.oauth.authorizationCodeLifetimeSeconds,
+    sessionLifetimeSeconds: config.oauth.sessionLifetimeSeconds,
+    secureCookies: config.issuer.startsWith('https:'),
+    issuer: config.issuer,
+  });
+
+  const authenticate = createAuthenticationHook({ wsse, tokens, realm: config.realm });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate);

@@ -128,10 +128,14 @@ describe('malformed headers get their own code, never a 5xx', () => {
     expect(response.json).toMatchObject({ error: code });
   });
 
-  it('no X-WSSE at all → 401 with the challenge', async () => {
+  it('no credentials at all → 401 with the WSSE and Bearer challenges (R-1)', async () => {
     const response = await get(`${server.url}/api/v1/me`);
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toMatch(/^WSSE realm=/);
+    expect(response.json).toMatchObject({ error: 'authentication_required' });
+    expect(response.headers['www-authenticate']).toEqual([
+      'WSSE realm="keygate", profile="UsernameToken"',
+      'Bearer realm="keygate"',
+    ]);
   });
 
   it('10,000 random headers through HTTP: every one a 401 with a known code', async () => {

@@ -10,7 +10,9 @@ import { createOrganization } from '../../src/core/admin/organizations.js';
 import { createUser } from '../../src/core/admin/users.js';
 import type { KeygateConfig } from '../../src/core/config/keygate_config.js';
 import { type RawConfig, validateConfig } from '../../src/core/config/validate_config.js';
+import { ensureSigningKey } from '../../src/core/tokens/ensure_signing_key.js';
 import { buildApp } from '../../src/http/build_app.js';
+import { findFreePort } from '../../src/runtime/find_free_port.js';
 import { MasterKeyring } from '../../src/secrets/master_keyring.js';
 import { createMemoryStore } from '../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../src/store/port.js';
@@ -39,7 +41,9 @@ export interface TestServerOptions {
 
 /** Starts an in-process keygate with a frozen clock on 127.0.0.1 and a random port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const config = validateConfig({ port: 0, logLevel: 'silent', ...options.config });
+  // The port is chosen first so the issuer (and token audience) name the real address.
+  const port = await findFreePort('127.0.0.1');
+  const config = validateConfig({ port, logLevel: 'silent', ...options.config });
   const clock = createTestClock(options.clockStartMs);
   let dir: string | null = null;
   let sqliteFile: string | null = null;
@@ -52,6 +56,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     store = createMemoryStore();
   }
   const secrets = new MasterKeyring([randomBytes(32)]);
+  await ensureSigningKey({ store, secrets, now: clock.now });
   const app = await buildApp({
     config,
     store,
@@ -59,11 +64,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: pino({ level: 'silent' }),
     now: clock.now,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+  await app.listen({ host: '127.0.0.1', port });
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://127.0.0.1:${port}`,
     app,
     store,
     secrets,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { ensureInitialAdmin, type InitialAdmin } from '../../core/admin/ensure_initial_admin.js';
 import { configWarnings } from '../../core/config/config_warnings.js';
+import { ensureSigningKey } from '../../core/tokens/ensure_signing_key.js';
 import { buildApp } from '../../http/build_app.js';
+import { findFreePort } from '../../runtime/find_free_port.js';
 import { openRuntime } from '../../runtime/runtime.js';
 import { type CliIo, configFor } from '../cli_io.js';
 
@@ -31,16 +33,24 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
     .option('--port <port>', 'TCP port, 0 for any free port (default 8080)')
     .action(async (options: { host?: string; port?: string }, command: Command) => {
-      const config = configFor(io, command, {
+      const flags = {
         ...(options.host ? { host: options.host } : {}),
         ...(options.port ? { port: options.port } : {}),
-      });
+      };
+      let config = configFor(io, command, flags);
+      if (config.port === 0) {
+        config = configFor(io, command, { ...flags, port: await findFreePort(config.host) });
+      }
       const runtime = await openRuntime(config, { env: io.env });
       const { logger } = runtime;
       for (const warning of configWarnings(config, { masterKeySource: runtime.masterKeySource })) {
         logger.warn({ event: 'config.unsafe_default' }, warning);
       }
       const admin = await ensureInitialAdmin(runtime);
+      const signingKey = await ensureSigningKey(runtime);
+      if (signingKey.created) {
+        logger.info({ event: 'signing_key.created', kid: signingKey.kid }, 'created a signing key');
+      }
       const app = await buildApp(runtime);
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();

@@ -4,7 +4,10 @@ import { InvalidInputError } from '../errors.js';
  * Organization names and logins: 1–128 printable characters, no leading or trailing space,
  * no double quote (a login is sent inside a quoted WSSE field) and no control characters.
  */
-export function checkName(kind: 'organization name' | 'login', value: string): string {
+export function checkName(
+  kind: 'organization name' | 'login' | 'client name',
+  value: string,
+): string {
   const ok =
     value.length >= 1 &&
     value.length <= 128 &&

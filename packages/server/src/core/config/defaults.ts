@@ -38,6 +38,23 @@ export const CONFIG_DEFAULTS = {
     /** Longest accepted X-WSSE header, in characters (W-1). Env `KEYGATE_WSSE_MAX_HEADER_LENGTH`. */
     maxHeaderLength: 4096,
   },
+  oauth: {
+    /** `aud` of access tokens and what Bearer checks expect; unset means the issuer. Env `KEYGATE_AUDIENCE`. */
+    audience: null as string | null,
+    /** Seconds an authorization code can be redeemed (O-5). Env `KEYGATE_OAUTH_CODE_LIFETIME`. */
+    authorizationCodeLifetimeSeconds: 60,
+    /** Seconds an access token lives (O-10). Env `KEYGATE_OAUTH_ACCESS_TOKEN_LIFETIME`. */
+    accessTokenLifetimeSeconds: 3600,
+    /** Seconds a refresh token lives from issue (O-9). Env `KEYGATE_OAUTH_REFRESH_TOKEN_LIFETIME`. */
+    refreshTokenLifetimeSeconds: 432000,
+    /**
+     * Seconds in which a just-used refresh token gets its successor's response again instead of
+     * revoking the family (O-9); 0 = strict single use. Env `KEYGATE_OAUTH_REFRESH_REUSE_INTERVAL`.
+     */
+    refreshReuseIntervalSeconds: 0,
+    /** Seconds a sign-in on the login page lasts. Env `KEYGATE_OAUTH_SESSION_LIFETIME`. */
+    sessionLifetimeSeconds: 3600,
+  },
 } as const;
 
 /** Environment variable for each configuration path (dot-separated). */
@@ -56,4 +73,10 @@ export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
   'wsse.nonceMaxBytes': 'KEYGATE_WSSE_NONCE_MAX_BYTES',
   'wsse.nonceMaxLength': 'KEYGATE_WSSE_NONCE_MAX_LENGTH',
   'wsse.maxHeaderLength': 'KEYGATE_WSSE_MAX_HEADER_LENGTH',
+  'oauth.audience': 'KEYGATE_AUDIENCE',
+  'oauth.authorizationCodeLifetimeSeconds': 'KEYGATE_OAUTH_CODE_LIFETIME',
+  'oauth.accessTokenLifetimeSeconds': 'KEYGATE_OAUTH_ACCESS_TOKEN_LIFETIME',
+  'oauth.refreshTokenLifetimeSeconds': 'KEYGATE_OAUTH_REFRESH_TOKEN_LIFETIME',
+  'oauth.refreshReuseIntervalSeconds': 'KEYGATE_OAUTH_REFRESH_REUSE_INTERVAL',
+  'oauth.sessionLifetimeSeconds': 'KEYGATE_OAUTH_SESSION_LIFETIME',
 };

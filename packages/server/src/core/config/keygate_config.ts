@@ -8,6 +8,16 @@ export interface WssePolicyConfig {
   readonly maxHeaderLength: number;
 }
 
+/** OAuth 2.0 settings (O-5, O-9, O-10). */
+export interface OAuthConfig {
+  readonly audience: string;
+  readonly authorizationCodeLifetimeSeconds: number;
+  readonly accessTokenLifetimeSeconds: number;
+  readonly refreshTokenLifetimeSeconds: number;
+  readonly refreshReuseIntervalSeconds: number;
+  readonly sessionLifetimeSeconds: number;
+}
+
 /** pino log levels accepted by `logLevel`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -25,4 +35,5 @@ export interface KeygateConfig {
   readonly logLevel: LogLevel;
   readonly trustProxy: boolean;
   readonly wsse: WssePolicyConfig;
+  readonly oauth: OAuthConfig;
 }

@@ -74,20 +74,56 @@ export function validateConfig(...layers: RawConfig[]): KeygateConfig {
   if (wsse.nonceMinBytes > wsse.nonceMaxBytes) {
     problems.push({ path: 'wsse.nonceMinBytes', message: 'must not exceed wsse.nonceMaxBytes' });
   }
-  const issuer = read.optionalUrl('issuer', ['http:', 'https:']);
+  const issuerUrl = read.optionalUrl('issuer', ['http:', 'https:']);
+  const issuer = (issuerUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  const defaults = CONFIG_DEFAULTS.oauth;
+  const oauth = Object.freeze({
+    audience: read.optionalUrl('oauth.audience', ['http:', 'https:']) ?? issuer,
+    authorizationCodeLifetimeSeconds: read.integer(
+      'oauth.authorizationCodeLifetimeSeconds',
+      defaults.authorizationCodeLifetimeSeconds,
+      1,
+      600,
+    ),
+    accessTokenLifetimeSeconds: read.integer(
+      'oauth.accessTokenLifetimeSeconds',
+      defaults.accessTokenLifetimeSeconds,
+      60,
+      86_400,
+    ),
+    refreshTokenLifetimeSeconds: read.integer(
+      'oauth.refreshTokenLifetimeSeconds',
+      defaults.refreshTokenLifetimeSeconds,
+      60,
+      31_536_000,
+    ),
+    refreshReuseIntervalSeconds: read.integer(
+      'oauth.refreshReuseIntervalSeconds',
+      defaults.refreshReuseIntervalSeconds,
+      0,
+      300,
+    ),
+    sessionLifetimeSeconds: read.integer(
+      'oauth.sessionLifetimeSeconds',
+      defaults.sessionLifetimeSeconds,
+      60,
+      86_400,
+    ),
+  });
   const config: KeygateConfig = Object.freeze({
     host,
     port,
     dataDir: read.string('dataDir', CONFIG_DEFAULTS.dataDir),
     databaseUrl: read.optionalUrl('databaseUrl', ['postgres:', 'postgresql:', 'sqlite:']),
-    issuer: (issuer ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
-      /\/+$/,
-      '',
-    ),
+    issuer,
     realm: read.realm('realm', CONFIG_DEFAULTS.realm),
     logLevel: read.oneOf('logLevel', CONFIG_DEFAULTS.logLevel, LOG_LEVELS) as LogLevel,
     trustProxy: read.boolean('trustProxy', CONFIG_DEFAULTS.trustProxy),
     wsse,
+    oauth,
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

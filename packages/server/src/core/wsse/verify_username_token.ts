@@ -31,10 +31,16 @@ export interface UsernameTokenInput {
 /** Who may appear as Username: an API key (Penneo, the api_keys grant) or also a login (OroPlatform). */
 export type UsernameStyle = 'key' | 'key_or_login';
 
+/** A principal proven by WSSE: always a user acting in an organization. */
+export type WssePrincipal = Principal & {
+  readonly user: NonNullable<Principal['user']>;
+  readonly organization: NonNullable<Principal['organization']>;
+};
+
 /** A verified UsernameToken. */
 export interface WsseSuccess {
   readonly ok: true;
-  readonly principal: Principal;
+  readonly principal: WssePrincipal;
 }
 
 const DUMMY_SECRET = 'keygate-dummy-secret-for-unknown-usernames-0000000';

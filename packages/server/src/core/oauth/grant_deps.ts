@@ -1,0 +1,34 @@
+import type { Store } from '../../store/port.js';
+import type { WsseVerifierDeps } from '../wsse/verify_username_token.js';
+import type { TokenService } from './token_service.js';
+
+/** Seals and opens small secrets with the master keyring. */
+export interface Sealer {
+  seal(plaintext: string, associatedData: string): string;
+  open(sealed: string, associatedData: string): string;
+}
+
+/** Lifetimes and options of the token endpoint (O-5, O-9). */
+export interface GrantPolicy {
+  readonly authorizationCodeLifetimeSeconds: number;
+  readonly refreshTokenLifetimeSeconds: number;
+  /** Within this many seconds a consumed refresh token gets its successor's response again. */
+  readonly refreshReuseIntervalSeconds: number;
+}
+
+/** What every grant needs. */
+export interface GrantDeps {
+  readonly store: Store;
+  readonly tokens: TokenService;
+  readonly sealer: Sealer;
+  readonly policy: GrantPolicy;
+  /** For the api_keys grant, which follows W-2..W-7 exactly (O-8). */
+  readonly wsse: WsseVerifierDeps;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+}
+
+/** The grant's view of the clock, in unix seconds. */
+export function grantNow(deps: Pick<GrantDeps, 'now'>): number {
+  return Math.floor(deps.now() / 1000);
+}

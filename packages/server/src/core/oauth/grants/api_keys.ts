@@ -1,0 +1,43 @@
+import type { OAuthClientRecord } from '../../../store/port.js';
+import { verifyUsernameToken } from '../../wsse/verify_username_token.js';
+import { formatScope, grantScope, parseScope } from '../checks/scope.js';
+import { type GrantDeps, grantNow } from '../grant_deps.js';
+import { OAuthError } from '../oauth_error.js';
+import { requireGrantAllowed, requireParam, type TokenParams } from '../token_request.js';
+import { type TokenResponse, tokenResponse } from '../token_response.js';
+
+/**
+ * The api_keys grant (O-8): `key`, `nonce`, `created_at` and `digest` are a WSSE UsernameToken
+ * in body fields and go through exactly the W-2..W-7 verification, sharing the replay store,
+ * so a header captured from an X-WSSE request cannot be replayed here (or the reverse). The
+ * token acts as the key's user in the key's organization; there is no refresh token.
+ */
+export async function apiKeysGrant(
+  deps: GrantDeps,
+  client: OAuthClientRecord,
+  params: TokenParams,
+): Promise<TokenResponse> {
+  requireGrantAllowed(client, 'api_keys');
+  const token = {
+    username: requireParam(params, 'key'),
+    nonce: requireParam(params, 'nonce'),
+    created: requireParam(params, 'created_at'),
+    passwordDigest: requireParam(params, 'digest'),
+  };
+  const scopes = grantScope(parseScope(params.scope), client.scopes);
+  if (scopes === null) throw new OAuthError('invalid_scope', 'a requested scope is not allowed');
+  const result = await verifyUsernameToken(deps.wsse, token, 'key');
+  if (!result.ok) {
+    throw new OAuthError('invalid_grant', `${result.code}: ${result.description}`);
+  }
+  const { principal } = result;
+  const scope = formatScope(scopes);
+  const access = await deps.tokens.issueAccessToken({
+    subject: principal.user.id,
+    clientId: client.clientId,
+    scope,
+    organizationId: principal.organization.id,
+    familyId: null,
+  });
+  return tokenResponse(access, scope, grantNow(deps));
+}

@@ -1,0 +1,88 @@
+import { checkAccessToken } from './check_access_token.js';
+import type { GrantDeps } from './grant_deps.js';
+
+/** An RFC 7662 introspection response. */
+export type IntrospectionResponse =
+  | { readonly active: false }
+  | {
+      readonly active: true;
+      readonly token_type: 'access_token' | 'refresh_token';
+      readonly scope: string;
+      readonly client_id: string;
+      readonly sub: string;
+      readonly exp: number;
+      readonly iat: number;
+      readonly iss?: string;
+      readonly aud?: string;
+      readonly jti: string;
+      readonly org?: string;
+      readonly username?: string;
+    };
+
+/**
+ * RFC 7662: is this token usable right now, and what does it carry? Access tokens get the
+ * same checks as a Bearer request; refresh tokens must be unconsumed, unexpired and in a live
+ * family. Anything else is simply `{active: false}`.
+ */
+export async function introspectToken(
+  deps: GrantDeps,
+  token: string,
+  hint: string | undefined,
+): Promise<IntrospectionResponse> {
+  const tryRefreshFirst = hint === 'refresh_token';
+  for (const kind of tryRefreshFirst ? ['refresh', 'access'] : ['access', 'refresh']) {
+    const result =
+      kind === 'access'
+        ? await introspectAccess(deps, token)
+        : await introspectRefresh(deps, token);
+    if (result) return result;
+  }
+  return { active: false };
+}
+
+async function introspectAccess(
+  deps: GrantDeps,
+  token: string,
+): Promise<IntrospectionResponse | null> {
+  const checked = await checkAccessToken(deps, token);
+  if (!checked.ok) return null;
+  const { claims, user } = checked.token;
+  return {
+    active: true,
+    token_type: 'access_token',
+    scope: claims.scope,
+    client_id: claims.clientId,
+    sub: claims.subject,
+    exp: claims.expiresAt,
+    iat: claims.issuedAt,
+    iss: claims.issuer,
+    aud: claims.audience,
+    jti: claims.jti,
+    ...(claims.organizationId ? { org: claims.organizationId } : {}),
+    ...(user ? { username: user.login } : {}),
+  };
+}
+
+async function introspectRefresh(
+  deps: GrantDeps,
+  token: string,
+): Promise<IntrospectionResponse | null> {
+  const claims = await deps.tokens.verifyRefreshToken(token);
+  if (!claims) return null;
+  const record = await deps.store.refreshTokens.findByJti(claims.jti);
+  const now = Math.floor(deps.now() / 1000);
+  if (!record || record.consumedAt !== null || now >= record.expiresAt) return null;
+  const family = await deps.store.tokenFamilies.findById(record.familyId);
+  if (!family || family.revokedAt !== null) return null;
+  return {
+    active: true,
+    token_type: 'refresh_token',
+    scope: record.scope,
+    client_id: record.clientId,
+    sub: record.userId,
+    exp: record.expiresAt,
+    iat: record.issuedAt,
+    jti: record.jti,
+    org: record.organizationId,
+  };
+}

@@ -1,0 +1,59 @@
+/** Claims common to the tokens keygate issues for a grant. */
+export interface TokenSubject {
+  /** `sub`: the user id, or the client id for client_credentials. */
+  readonly subject: string;
+  readonly clientId: string;
+  readonly scope: string;
+  /** `org`: the organization the token acts in; null for client_credentials. */
+  readonly organizationId: string | null;
+  /** `fid`: the token family, for tokens that descend from an authorization code. */
+  readonly familyId: string | null;
+}
+
+/** A signed token and when it expires (unix seconds). */
+export interface SignedToken {
+  readonly token: string;
+  readonly jti: string;
+  readonly expiresAt: number;
+}
+
+/** Verified claims of a refresh token JWT. */
+export interface RefreshTokenClaims {
+  readonly jti: string;
+  readonly clientId: string;
+  readonly subject: string;
+  readonly expiresAt: number;
+}
+
+/** Verified claims of an access token (O-10). */
+export interface AccessTokenClaims {
+  readonly jti: string;
+  readonly subject: string;
+  readonly clientId: string;
+  readonly scope: string;
+  readonly organizationId: string | null;
+  readonly familyId: string | null;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+/**
+ * What grants need from the JWT layer (O-9, O-10): sign access and refresh tokens, and check a
+ * presented refresh token's signature, type, issuer and expiry. Implemented over the signing
+ * key store; grants do not know about JOSE.
+ */
+export interface TokenService {
+  issueAccessToken(subject: TokenSubject): Promise<SignedToken>;
+  /** Signs a refresh token for a jti the grant chose (its row is stored by the grant). */
+  issueRefreshToken(
+    subject: TokenSubject & { readonly familyId: string },
+    jti: string,
+    expiresAt: number,
+  ): Promise<SignedToken>;
+  /** Null for anything that is not a valid, unexpired keygate refresh token. */
+  verifyRefreshToken(token: string): Promise<RefreshTokenClaims | null>;
+  /** Null for anything that is not a valid, unexpired keygate access token for our audience. */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims | null>;
+}

@@ -1,0 +1,255 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Sealer } from '../../core/oauth/grant_deps.js';
+import { issueAuthorizationCode } from '../../core/oauth/issue_authorization_code.js';
+import { redirectWithParams } from '../../core/oauth/redirect_with_params.js';
+import {
+  type AuthorizationValidation,
+  validateAuthorizationRequest,
+} from '../../core/oauth/validate_authorization_request.js';
+import { signInWithPassword } from '../../core/passwords/sign_in_with_password.js';
+import type { Store } from '../../store/port.js';
+import { renderConsentPage } from '../../web/consent_page.js';
+import { renderErrorPage } from '../../web/error_page.js';
+import { renderLoginPage } from '../../web/login_page.js';
+import { PAGE_STYLESHEET } from '../../web/page_layout.js';
+import {
+  csrfMatches,
+  csrfToken,
+  openAuthorizationQuery,
+  readSession,
+  sealAuthorizationQuery,
+  setFlash,
+  takeFlash,
+  writeSession,
+} from './browser_cookies.js';
+import { setPageHeaders } from './page_headers.js';
+
+/** What the authorization pages need. */
+export interface AuthorizeRouteDeps {
+  readonly store: Store;
+  readonly sealer: Sealer;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+  readonly codeLifetimeSeconds: number;
+  readonly sessionLifetimeSeconds: number;
+  /** Mark cookies Secure (the issuer is https). */
+  readonly secureCookies: boolean;
+  /** Sent as `iss` with every authorization response (RFC 9207). */
+  readonly issuer: string;
+}
+
+type Form = Record<string, string | undefined>;
+const LOGIN_FAILED = 'login_failed';
+
+function queryOf(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at + 1);
+}
+
+function queryRecord(query: string): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(query)) {
+    const existing = record[name];
+    record[name] = existing === undefined ? value : [...[existing].flat(), value];
+  }
+  return record;
+}
+
+/**
+ * `GET /oauth/authorize` (and `/authorize`), `POST /oauth/login`, `POST /oauth/consent` (O-2,
+ * O-3, O-4): sign-in and consent as server-rendered forms that work without JavaScript,
+ * CSRF-protected, answering every POST with 303.
+ */
+export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDeps): void {
+  const nowSeconds = () => Math.floor(deps.now() / 1000);
+
+  const page = (reply: FastifyReply, status: number, html: string) =>
+    setPageHeaders(reply).code(status).send(html);
+  const errorPage = (reply: FastifyReply, status: number, title: string, description: string) =>
+    page(reply, status, renderErrorPage(title, description));
+
+  async function activeOrganizations(userId: string) {
+    const memberships = await deps.store.memberships.listForUser(userId);
+    const organizations = await Promise.all(
+      memberships.map((m) => deps.store.organizations.findById(m.organizationId)),
+    );
+    return organizations
+      .filter((o) => o !== null && o.disabledAt === null)
+      .map((o) => ({ id: o?.id ?? '', name: o?.name ?? '' }));
+  }
+
+  async function continueAuthorization(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    query: string,
+    validation: Extract<AuthorizationValidation, { kind: 'ok' }>,
+  ) {
+    const session = readSession(request, deps.sealer, nowSeconds());
+    const user = session ? await deps.store.users.findById(session.userId) : null;
+    const secure = deps.secureCookies;
+    if (!user || user.disabledAt !== null) {
+      const failed = takeFlash(request, reply, secure) === LOGIN_FAILED;
+      return page(
+        reply,
+        200,
+        renderLoginPage({
+          clientName: validation.client.name,
+          csrfToken: csrfToken(request, reply, secure),
+          sealedRequest: sealAuthorizationQuery(deps.sealer, query),
+          failed,
+        }),
+      );
+    }
+    const organizations = await activeOrganizations(user.id);
+    const first = organizations[0];
+    if (!first) {
+      return errorPage(
+        reply,
+        403,
+        'No organization',
+        'Your account is not in an active organization.',
+      );
+    }
+    if (validation.client.skipConsent) {
+      return reply
+        .header('cache-control', 'no-store')
+        .redirect(await issue(validation, user.id, first.id), 303);
+    }
+    return page(
+      reply,
+      200,
+      renderConsentPage({
+        clientName: validation.client.name,
+        userLogin: user.login,
+        scopes: validation.request.scope === '' ? [] : validation.request.scope.split(' '),
+        organizations,
+        csrfToken: csrfToken(request, reply, secure),
+        sealedRequest: sealAuthorizationQuery(deps.sealer, query),
+      }),
+    );
+  }
+
+  function issue(
+    validation: Extract<AuthorizationValidation, { kind: 'ok' }>,
+    userId: string,
+    organizationId: string,
+  ) {
+    return issueAuthorizationCode(
+      {
+        store: deps.store,
+        now: deps.now,
+        codeLifetimeSeconds: deps.codeLifetimeSeconds,
+        issuer: deps.issuer,
+      },
+      validation.request,
+      { userId, organizationId },
+    );
+  }
+
+  async function validated(reply: FastifyReply, query: string, method: 'GET' | 'POST') {
+    const validation = await validateAuthorizationRequest(deps.store, queryRecord(query));
+    if (validation.kind === 'error_page') {
+      await errorPage(reply, 400, 'This sign-in link is not valid', validation.description);
+      return null;
+    }
+    if (validation.kind === 'redirect_error') {
+      await reply.header('cache-control', 'no-store').redirect(
+        redirectWithParams(validation.redirectUri, {
+          error: validation.error,
+          error_description: validation.description,
+          state: validation.state,
+          iss: deps.issuer,
+        }),
+        method === 'GET' ? 302 : 303,
+      );
+      return null;
+    }
+    return validation;
+  }
+
+  const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+    const query = queryOf(request.url);
+    const validation = await validated(reply, query, 'GET');
+    if (!validation) return reply;
+    return continueAuthorization(request, reply, query, validation);
+  };
+  app.get('/oauth/authorize', authorize);
+  app.get('/authorize', authorize);
+
+  app.get('/oauth/assets/keygate.css', async (_request, reply) =>
+    reply
+      .header('cache-control', 'public, max-age=3600')
+      .header('x-content-type-options', 'nosniff')
+      .type('text/css; charset=utf-8')
+      .send(PAGE_STYLESHEET),
+  );
+
+  const formRejected = (request: FastifyRequest, reply: FastifyReply, form: Form) => {
+    if (!csrfMatches(request, form.csrf_token)) {
+      return errorPage(
+        reply,
+        403,
+        'Form expired',
+        'This form is no longer valid (its security token is missing or wrong). Go back and try again.',
+      );
+    }
+    return null;
+  };
+
+  app.post('/oauth/login', async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const rejected = formRejected(request, reply, form);
+    if (rejected) return rejected;
+    const query = openAuthorizationQuery(deps.sealer, form.request);
+    if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
+    const user = await signInWithPassword(deps.store, form.username ?? '', form.password ?? '');
+    if (!user) {
+      request.log.info({ event: 'login.failure' }, 'sign-in refused');
+      setFlash(reply, LOGIN_FAILED, deps.secureCookies);
+    } else {
+      request.log.info({ event: 'login.success', userId: user.id }, 'signed in');
+      writeSession(
+        reply,
+        deps.sealer,
+        { userId: user.id, expiresAt: nowSeconds() + deps.sessionLifetimeSeconds },
+        deps.sessionLifetimeSeconds,
+        deps.secureCookies,
+      );
+    }
+    return reply.header('cache-control', 'no-store').redirect(`/oauth/authorize?${query}`, 303);
+  });
+
+  app.post('/oauth/consent', async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const rejected = formRejected(request, reply, form);
+    if (rejected) return rejected;
+    const query = openAuthorizationQuery(deps.sealer, form.request);
+    if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
+    const validation = await validated(reply, query, 'POST');
+    if (!validation) return reply;
+    const session = readSession(request, deps.sealer, nowSeconds());
+    const user = session ? await deps.store.users.findById(session.userId) : null;
+    if (!user || user.disabledAt !== null) {
+      return reply.redirect(`/oauth/authorize?${query}`, 303);
+    }
+    const back = (params: Record<string, string | null>) =>
+      reply
+        .header('cache-control', 'no-store')
+        .redirect(redirectWithParams(validation.request.redirectUri, params), 303);
+    if (form.decision !== 'approve') {
+      return back({
+        error: 'access_denied',
+        error_description: 'the user denied the request',
+        state: validation.request.state,
+        iss: deps.issuer,
+      });
+    }
+    const organizations = await activeOrganizations(user.id);
+    const chosen = organizations.find((o) => o.id === form.organization_id);
+    if (!chosen)
+      return errorPage(reply, 400, 'Choose an organization', 'Pick one of your organizations.');
+    return reply
+      .header('cache-control', 'no-store')
+      .redirect(await issue(validation, user.id, chosen.id), 303);
+  });
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { runCliInProcess } from '../support/run_cli_in_process.js';
+
+/** O-1, O-2: `keygate client create|list|show|update|delete`. */
+let dataDir: string;
+let env: Record<string, string>;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'keygate-client-cli-'));
+  env = { KEYGATE_DATA_DIR: dataDir };
+});
+afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+const cli = (args: string[]) => runCliInProcess(args, { env });
+
+it('create prints the client id and a one-time secret; list and show never show the secret', async () => {
+  const created = await cli([
+    'client',
+    'create',
+    'Billing',
+    '--redirect-uri',
+    'http://localhost:3000/cb?x=1',
+    '--scope',
+    'documents:read',
+    '--json',
+  ]);
+  expect(created.code, created.stderr).toBe(0);
+  const { client_id, client_secret } = JSON.parse(created.stdout) as Record<string, string>;
+  expect(client_secret?.length).toBeGreaterThanOrEqual(43);
+  const listed = await cli(['client', 'list', '--json']);
+  expect(listed.stdout).toContain(client_id ?? '');
+  expect(listed.stdout).not.toContain(client_secret ?? '');
+  const shown = JSON.parse((await cli(['client', 'show', client_id ?? '', '--json'])).stdout);
+  expect(shown).toMatchObject({
+    type: 'confidential',
+    redirect_uris: ['http://localhost:3000/cb?x=1'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    scopes: ['documents:read'],
+    require_pkce: true,
+  });
+});
+
+it('public clients get no secret and cannot opt out of PKCE', async () => {
+  const created = await cli([
+    'client',
+    'create',
+    'SPA',
+    '--public',
+    '--redirect-uri',
+    'http://127.0.0.1:5173/',
+    '--json',
+  ]);
+  expect(JSON.parse(created.stdout)).toMatchObject({ client_secret: null });
+  const refused = await cli([
+    'client',
+    'create',
+    'SPA2',
+    '--public',
+    '--no-pkce',
+    '--redirect-uri',
+    'http://127.0.0.1:5173/',
+  ]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/PKCE/);
+  const noApiKeys = await cli(['client', 'create', 'SPA3', '--public', '--grant', 'api_keys']);
+  expect(noApiKeys.code).toBe(1);
+  expect(noApiKeys.stderr).toMatch(/public client cannot use the api_keys grant/);
+});
+
+it.each([
+  ['a fragment', 'http://localhost/cb#x', /fragment/],
+  ['a wildcard', 'https://*.example.com/cb', /wildcard/],
+  ['a relative URI', '/cb', /absolute/],
+  ['another scheme', 'javascript:alert(1)', /http or https/],
+])('registration rejects %s', async (_label, uri, message) => {
+  const result = await cli(['client', 'create', 'Bad', '--redirect-uri', uri]);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(message);
+});
+
+it('update and delete', async () => {
+  const created = await cli([
+    'client',
+    'create',
+    'App',
+    '--redirect-uri',
+    'http://localhost/cb',
+    '--json',
+  ]);
+  const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+  const updated = await cli([
+    'client',
+    'update',
+    client_id,
+    '--scope',
+    'a',
+    '--scope',
+    'b',
+    '--skip-consent',
+    '--json',
+  ]);
+  expect(JSON.parse(updated.stdout)).toMatchObject({ scopes: ['a', 'b'], skip_consent: true });
+  expect((await cli(['client', 'delete', client_id])).code).toBe(0);
+  const gone = await cli(['client', 'show', client_id]);
+  expect(gone.code).toBe(1);
+  expect(gone.stderr).toBe(`keygate: no OAuth client "${client_id}"\n`);
+});

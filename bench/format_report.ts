@@ -1,0 +1,98 @@
+import type { Comparison, TargetSummary } from './summarize_runs.js';
+
+/** Below this share of a core the server was not the bottleneck of its run. */
+const SATURATED_PERCENT = 90;
+/** Above this share of a core, other work on the machine competed with a run. */
+const DISTURBED_PERCENT = 25;
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function percent(value: number | null): string {
+  return value === null ? 'n/a' : `${value.toFixed(0)}%`;
+}
+
+function row(target: TargetSummary): string[] {
+  return [
+    target.name,
+    integer.format(target.medianRequestsPerSecond),
+    target.runs.map((run) => integer.format(run.requestsPerSecond)).join(' / '),
+    target.medianLatencyP50.toFixed(1),
+    target.medianLatencyP99.toFixed(1),
+    String(target.non2xx),
+    String(target.errors + target.timeouts),
+    percent(target.medianServerCpuPercent),
+    percent(target.medianClientCpuPercent),
+    percent(target.maxOtherCpuPercent),
+  ];
+}
+
+function table(rows: readonly string[][]): string {
+  const widths = (rows[0] ?? []).map((_, column) =>
+    Math.max(...rows.map((cells) => (cells[column] ?? '').length)),
+  );
+  return rows
+    .map((cells) =>
+      cells
+        .map((cell, column) => {
+          const width = widths[column] ?? 0;
+          return column === 0 ? cell.padEnd(width) : cell.padStart(width);
+        })
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/**
+ * The human report: one line per target (median req/s, every run's req/s, median p50 and p99
+ * latency, non-2xx and error totals, median CPU of server and load generator, the most CPU
+ * other work took during a run), then the ratio with the verdict, and warnings when other
+ * work competed with a run or a server was not saturated (then something else, usually the
+ * load generator, set that figure).
+ */
+export function formatReport(comparison: Comparison): string {
+  const header = [
+    'target',
+    'req/s (median)',
+    'runs req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors',
+    'server CPU',
+    'client CPU',
+    'other CPU (max)',
+  ];
+  const lines = [
+    table([header, row(comparison.bare), row(comparison.keygate)]),
+    '',
+    `ratio keygate/bare: ${comparison.ratio.toFixed(2)} (target ≥ ${comparison.target.toFixed(2)}) ${comparison.verdict}` +
+      `   per round: ${comparison.roundRatios.map((ratio) => ratio.toFixed(2)).join(' / ')}`,
+  ];
+  const disturbed = [comparison.bare, comparison.keygate].flatMap((target) =>
+    target.runs.flatMap((run, i) =>
+      run.otherCpuPercent !== null && run.otherCpuPercent > DISTURBED_PERCENT
+        ? [`${target.name} round ${i + 1} (${run.otherCpuPercent.toFixed(0)}%)`]
+        : [],
+    ),
+  );
+  if (disturbed.length > 0) {
+    lines.push(
+      `note: other work on the machine competed with ${disturbed.join(', ')}; those figures are low, rerun when the machine is quiet.`,
+    );
+  }
+  for (const target of [comparison.bare, comparison.keygate]) {
+    const cpu = target.medianServerCpuPercent;
+    // A server starved by other work is covered by the note above.
+    const starved = (target.maxOtherCpuPercent ?? 0) > DISTURBED_PERCENT;
+    if (cpu === null || cpu >= SATURATED_PERCENT || starved) continue;
+    const client = target.medianClientCpuPercent;
+    lines.push(
+      client >= SATURATED_PERCENT
+        ? `note: ${target.name} used only ${cpu.toFixed(0)}% of a core while the load generator used ${client.toFixed(0)}%: the client, not the server, set this figure.` +
+            (target === comparison.bare ? ' The ratio overstates keygate.' : '')
+        : `note: ${target.name} used only ${cpu.toFixed(0)}% of a core with the load generator at ${client.toFixed(0)}%: the server spent the rest waiting (disk syncs, locks), not computing.`,
+    );
+  }
+  return lines.join('\n');
+}

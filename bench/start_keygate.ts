@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CleanupStack } from './cleanup_stack.js';
+import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
+
+/** The `keygate` executable of this repository (what `npx keygate` runs). */
+const KEYGATE_BIN = fileURLToPath(new URL('../packages/server/bin/keygate.js', import.meta.url));
+
+/** A running `keygate serve` on a fresh data directory, with one API key for `admin`. */
+export interface KeygateTarget {
+  readonly server: ServerProcess;
+  readonly dataDir: string;
+  /** The SQLite file the server writes (nonces included). */
+  readonly sqliteFile: string;
+  readonly apiKey: { readonly id: string; readonly key: string; readonly secret: string };
+}
+
+/** Options for {@link startKeygate}. */
+export interface StartKeygateOptions {
+  /** Extra node flags for the server child, e.g. `--cpu-prof`. */
+  readonly nodeFlags?: readonly string[];
+}
+
+/**
+ * Environment for keygate children: the parent's, minus every `KEYGATE_*` setting (so a
+ * developer's shell cannot change what is measured), plus warn-level logs.
+ */
+export function keygateEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('KEYGATE_')) env[name] = value;
+  }
+  return { ...env, KEYGATE_LOG_LEVEL: 'warn' };
+}
+
+/**
+ * Starts real keygate as `keygate serve --host 127.0.0.1 --port 0 --data-dir <temp>` (SQLite,
+ * master key file created on first start), then creates an API key through the CLI
+ * (`keygate apikey generate --user admin --org default --json`), as an operator would.
+ * The server and the temp dir are registered on `cleanup`.
+ * @throws Error with the child's output when the server or the CLI fails.
+ */
+export async function startKeygate(
+  cleanup: CleanupStack,
+  options: StartKeygateOptions = {},
+): Promise<KeygateTarget> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'keygate-bench-'));
+  cleanup.add(`remove ${dataDir}`, () => rm(dataDir, { recursive: true, force: true }));
+  const env = keygateEnv();
+  const server = await startServerProcess({
+    name: 'keygate',
+    args: [
+      ...(options.nodeFlags ?? []),
+      ...CHILD_PRELOADS,
+      KEYGATE_BIN,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
+    env,
+    listening: /keygate listening on (http:\/\/\S+)/,
+  });
+  cleanup.add('stop keygate', () => server.stop());
+
+  const stdout = await runCli(
+    ['--data-dir', dataDir, '--json', 'apikey', 'generate', '--user', 'admin', '--org', 'default'],
+    env,
+  );
+  const parsed = JSON.parse(stdout) as { id?: unknown; key?: unknown; secret?: unknown };
+  if (
+    typeof parsed.id !== 'string' ||
+    typeof parsed.key !== 'string' ||
+    typeof parsed.secret !== 'string'
+  ) {
+    throw new Error('keygate apikey generate --json did not print {id, key, secret}');
+  }
+  return {
+    server,
+    dataDir,
+    sqliteFile: join(dataDir, 'keygate.sqlite'),
+    apiKey: { id: parsed.id, key: parsed.key, secret: parsed.secret },
+  };
+}
+
+function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [KEYGATE_BIN, ...args],
+      { env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`keygate ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
+  });
+}

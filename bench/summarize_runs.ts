@@ -1,0 +1,77 @@
+import { median } from './median.js';
+import type { LoadRunResult } from './run_load.js';
+
+/** The measured runs of one target, reduced to medians and totals. */
+export interface TargetSummary {
+  readonly name: string;
+  readonly runs: readonly LoadRunResult[];
+  readonly medianRequestsPerSecond: number;
+  /** Median over runs of each run's p50 / p99, in ms. */
+  readonly medianLatencyP50: number;
+  readonly medianLatencyP99: number;
+  /** Totals over the measured runs. */
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly medianClientCpuPercent: number;
+  /** Null where server CPU could not be read (not Linux). */
+  readonly medianServerCpuPercent: number | null;
+  /** The most CPU anything else on the machine used during one of the runs; null off Linux. */
+  readonly maxOtherCpuPercent: number | null;
+}
+
+/** The comparison the benchmark exists for. */
+export interface Comparison {
+  readonly bare: TargetSummary;
+  readonly keygate: TargetSummary;
+  /** Median keygate req/s over median bare req/s. */
+  readonly ratio: number;
+  /** keygate / bare for each round (same position in the A B A B sequence). */
+  readonly roundRatios: readonly number[];
+  readonly target: number;
+  readonly verdict: 'PASS' | 'BELOW';
+}
+
+/**
+ * Reduces one target's measured runs to medians (robust to one disturbed run on a shared
+ * machine) and totals of everything that must be zero.
+ * @throws RangeError when `runs` is empty.
+ */
+export function summarizeTarget(name: string, runs: readonly LoadRunResult[]): TargetSummary {
+  const serverCpu = runs.map((run) => run.serverCpuPercent);
+  const otherCpu = runs.map((run) => run.otherCpuPercent);
+  return {
+    name,
+    runs,
+    medianRequestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    medianLatencyP50: median(runs.map((run) => run.latencyP50)),
+    medianLatencyP99: median(runs.map((run) => run.latencyP99)),
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    timeouts: runs.reduce((sum, run) => sum + run.timeouts, 0),
+    medianClientCpuPercent: median(runs.map((run) => run.clientCpuPercent)),
+    medianServerCpuPercent: serverCpu.every((value) => value !== null)
+      ? median(serverCpu as number[])
+      : null,
+    maxOtherCpuPercent: otherCpu.every((value) => value !== null)
+      ? Math.max(...(otherCpu as number[]))
+      : null,
+  };
+}
+
+/**
+ * Compares keygate with the bare route: the ratio of the median req/s and the verdict against
+ * `target` (PASS when ratio ≥ target).
+ */
+export function compareTargets(
+  bare: TargetSummary,
+  keygate: TargetSummary,
+  target: number,
+): Comparison {
+  const ratio = keygate.medianRequestsPerSecond / bare.medianRequestsPerSecond;
+  const roundRatios = keygate.runs.map((run, i) => {
+    const bareRun = bare.runs[i];
+    return bareRun ? run.requestsPerSecond / bareRun.requestsPerSecond : Number.NaN;
+  });
+  return { bare, keygate, ratio, roundRatios, target, verdict: ratio >= target ? 'PASS' : 'BELOW' };
+}

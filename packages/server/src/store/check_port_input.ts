@@ -27,6 +27,16 @@ export function checkUnixSeconds(value: number, name: string): void {
 }
 
 /**
+ * Throws `TypeError` unless `value` is a counter window length: a safe integer ≥ 1 (seconds).
+ * @param value - the ttl to check.
+ */
+export function checkCounterTtl(value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError('ttlSeconds must be a whole number of seconds, at least 1');
+  }
+}
+
+/**
  * Like {@link checkUnixSeconds} but also accepts null (a time that is not set).
  * @param value - the time to check.
  * @param name - the argument's name, for the message.

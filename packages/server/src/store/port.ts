@@ -144,6 +144,24 @@ export interface NonceStore {
   purgeExpired(now: number): Promise<number>;
 }
 
+/** A rate-limit counter's state after an increment (X-1): hits in the window and its end. */
+export interface CounterValue {
+  readonly count: number;
+  /** Unix seconds at which the window ends and the counter starts again from 1. */
+  readonly expiresAt: number;
+}
+
+/** Rate-limit counters (X-1), fixed windows. */
+export interface CounterStore {
+  /**
+   * Adds one to `key`'s counter as one atomic operation and returns the new state. A counter
+   * that does not exist or whose window has ended (`expiresAt <= now`) starts again at 1 with a
+   * window ending at `now + ttlSeconds` (`ttlSeconds` ≥ 1); later increments never move that
+   * end, and a counter never exists without one. Concurrent callers get distinct counts.
+   */
+  increment(key: string, ttlSeconds: number, now: number): Promise<CounterValue>;
+}
+
 /** OAuth 2.0 grant types keygate implements (O-7). */
 export type GrantType = 'authorization_code' | 'refresh_token' | 'api_keys' | 'client_credentials';
 
@@ -344,6 +362,7 @@ export interface Store {
   readonly memberships: MembershipRepository;
   readonly credentials: CredentialRepository;
   readonly nonces: NonceStore;
+  readonly counters: CounterStore;
   readonly oauthClients: OAuthClientRepository;
   readonly tokenFamilies: TokenFamilyRepository;
   readonly authorizationCodes: AuthorizationCodeRepository;

@@ -13,6 +13,7 @@ import type {
 } from '../../src/store/port.js';
 import { StoreConflictError, StoreUnavailableError } from '../../src/store/port.js';
 import { StoreReferenceError } from '../../src/store/store_reference_error.js';
+import { describeReplayStoreConformance } from './replay_conformance.js';
 
 /** A store under test and how to dispose of it (close it, drop its file or schema). */
 export interface StoreUnderTest {
@@ -639,56 +640,6 @@ export function describeStoreConformance(
       });
     });
 
-    describe('nonces', () => {
-      it('consumes a key exactly once while its record lives', async () => {
-        expect(await store.nonces.consume('n1', 60, T0)).toBe(true);
-        expect(await store.nonces.consume('n1', 60, T0)).toBe(false);
-        expect(await store.nonces.consume('n1', 60, T0 + 59)).toBe(false);
-        expect(await store.nonces.consume('n2', 60, T0)).toBe(true);
-      });
-
-      it('lets an expired key be consumed again, with a fresh expiry', async () => {
-        expect(await store.nonces.consume('n1', 60, T0)).toBe(true);
-        // The record for ttl 60 from T0 ends at T0 + 60: from then on the key is free.
-        expect(await store.nonces.consume('n1', 60, T0 + 60)).toBe(true);
-        expect(await store.nonces.consume('n1', 60, T0 + 60)).toBe(false);
-        expect(await store.nonces.consume('n1', 60, T0 + 119)).toBe(false);
-        expect(await store.nonces.consume('n1', 60, T0 + 120)).toBe(true);
-      });
-
-      it('keeps a key with a negative ttl forever', async () => {
-        expect(await store.nonces.consume('n1', -1, T0)).toBe(true);
-        expect(await store.nonces.consume('n1', 60, T0 + 10 * YEAR)).toBe(false);
-        expect(await store.nonces.purgeExpired(T0 + 10 * YEAR)).toBe(0);
-        expect(await store.nonces.consume('n1', -1, T0 + 20 * YEAR)).toBe(false);
-      });
-
-      it('deletes every record and says how many', async () => {
-        expect(await store.nonces.deleteAll()).toBe(0);
-        await store.nonces.consume('n1', 60, T0);
-        await store.nonces.consume('n2', -1, T0);
-        await store.nonces.consume('n3', 1, T0);
-        expect(await store.nonces.deleteAll()).toBe(3);
-        expect(await store.nonces.consume('n1', 60, T0)).toBe(true);
-        expect(await store.nonces.consume('n2', 60, T0)).toBe(true);
-        expect(await store.nonces.deleteAll()).toBe(2);
-      });
-
-      it('purges only expired records and says how many', async () => {
-        await store.nonces.consume('short', 10, T0);
-        await store.nonces.consume('medium', 20, T0);
-        await store.nonces.consume('long', 30, T0);
-        await store.nonces.consume('forever', -1, T0);
-        expect(await store.nonces.purgeExpired(T0 + 9)).toBe(0);
-        expect(await store.nonces.purgeExpired(T0 + 20)).toBe(2);
-        expect(await store.nonces.purgeExpired(T0 + 20)).toBe(0);
-        // Live and permanent records survive the purge and still refuse a replay.
-        expect(await store.nonces.consume('long', 30, T0 + 20)).toBe(false);
-        expect(await store.nonces.consume('forever', 30, T0 + 20)).toBe(false);
-        expect(await store.nonces.deleteAll()).toBe(2);
-      });
-    });
-
     describe('oauth clients', () => {
       it('round-trips a record with its lists and flags', async () => {
         const confidential = oauthClient('cl1', {
@@ -1286,22 +1237,6 @@ export function describeStoreConformance(
     });
 
     describe('concurrency', () => {
-      it('50 parallel consumes of one key: exactly one true', async () => {
-        const results = await Promise.all(
-          Array.from({ length: 50 }, () => store.nonces.consume('contested', 60, T0)),
-        );
-        expect(results.filter(Boolean)).toHaveLength(1);
-        expect(await store.nonces.consume('contested', 60, T0)).toBe(false);
-      });
-
-      it('50 parallel consumes of distinct keys: all true', async () => {
-        const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => store.nonces.consume(`k${i}`, 60, T0)),
-        );
-        expect(results.every(Boolean)).toBe(true);
-        expect(await store.nonces.deleteAll()).toBe(50);
-      });
-
       it('50 parallel consumes of one authorization code: exactly one consumed', async () => {
         await seedOAuth();
         await store.authorizationCodes.create(authorizationCode('contested', 'cl1', 'f1'));
@@ -1551,5 +1486,14 @@ export function describeStoreConformance(
         }
       });
     });
+
+    describeReplayStoreConformance(
+      name,
+      async () => {
+        const { store, cleanup } = await factory();
+        return { stores: store, cleanup };
+      },
+      { expiresByItself: false },
+    );
   });
 }

@@ -296,7 +296,9 @@ describe('sqlite store', () => {
 
   it('reports which migrations ran, then none; a store opens on the migrated file', async () => {
     const file = freshFile();
-    expect(await migrateSqlite({ file })).toEqual({ applied: ['0001_initial', '0002_oauth'] });
+    expect(await migrateSqlite({ file })).toEqual({
+      applied: ['0001_initial', '0002_oauth', '0003_rate_counters'],
+    });
     expect(await migrateSqlite({ file })).toEqual({ applied: [] });
     const store = await openSqliteStore({ file });
     try {
@@ -352,7 +354,9 @@ describe('sqlite store', () => {
       .execute();
     await db.destroy();
 
-    expect(await migrateSqlite({ file })).toEqual({ applied: ['0002_oauth'] });
+    expect(await migrateSqlite({ file })).toEqual({
+      applied: ['0002_oauth', '0003_rate_counters'],
+    });
     const store = await openSqliteStore({ file });
     try {
       expect((await store.organizations.findById('o1'))?.name).toBe('Acme');

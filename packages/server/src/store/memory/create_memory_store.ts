@@ -1,6 +1,7 @@
 import type { Store } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
 import { createMemoryAuthorizationCodes } from './memory_authorization_codes.js';
+import { createMemoryCounters } from './memory_counters.js';
 import { createMemoryCredentials } from './memory_credentials.js';
 import { createMemoryMemberships } from './memory_memberships.js';
 import { createMemoryNonces } from './memory_nonces.js';
@@ -30,6 +31,7 @@ export function createMemoryStore(): Store {
     memberships: createMemoryMemberships(tables),
     credentials: createMemoryCredentials(tables),
     nonces: createMemoryNonces(tables),
+    counters: createMemoryCounters(tables),
     oauthClients: createMemoryOAuthClients(tables),
     tokenFamilies: createMemoryTokenFamilies(tables),
     authorizationCodes: createMemoryAuthorizationCodes(tables),

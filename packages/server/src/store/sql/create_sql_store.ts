@@ -4,6 +4,7 @@ import { StoreUnavailableError } from '../port.js';
 import type { Database } from './database.js';
 import { createSqlAuthorizationCodes } from './sql_authorization_codes.js';
 import { createSqlContext, type SqlErrorTranslator } from './sql_context.js';
+import { createSqlCounters } from './sql_counters.js';
 import { createSqlCredentials } from './sql_credentials.js';
 import { createSqlMemberships } from './sql_memberships.js';
 import { createSqlNonces } from './sql_nonces.js';
@@ -42,6 +43,7 @@ export function createSqlStore({ kind, db, translateError }: SqlStoreOptions): S
     memberships: createSqlMemberships(context),
     credentials: createSqlCredentials(context),
     nonces: createSqlNonces(context),
+    counters: createSqlCounters(context),
     oauthClients: createSqlOAuthClients(context),
     tokenFamilies: createSqlTokenFamilies(context),
     authorizationCodes: createSqlAuthorizationCodes(context),

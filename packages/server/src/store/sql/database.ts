@@ -74,6 +74,13 @@ export interface WsseNoncesTable {
   expires_at: NullableUnixSecondsColumn;
 }
 
+/** `rate_counters`: fixed-window rate-limit counters (X-1). */
+export interface RateCountersTable {
+  key: string;
+  count: IntegerColumn;
+  expires_at: UnixSecondsColumn;
+}
+
 /** `oauth_clients`: registered OAuth clients (O-1). */
 export interface OAuthClientsTable {
   client_id: string;
@@ -157,6 +164,7 @@ export interface Database {
   memberships: MembershipsTable;
   api_credentials: ApiCredentialsTable;
   wsse_nonces: WsseNoncesTable;
+  rate_counters: RateCountersTable;
   oauth_clients: OAuthClientsTable;
   token_families: TokenFamiliesTable;
   authorization_codes: AuthorizationCodesTable;

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { migration0001Initial } from './0001_initial.js';
 import { migration0002OAuth } from './0002_oauth.js';
+import { migration0003RateCounters } from './0003_rate_counters.js';
 
 /**
  * Every migration, by name, in order. Listed statically (no filesystem scanning) so the
@@ -10,4 +11,5 @@ import { migration0002OAuth } from './0002_oauth.js';
 export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': migration0001Initial,
   '0002_oauth': migration0002OAuth,
+  '0003_rate_counters': migration0003RateCounters,
 });

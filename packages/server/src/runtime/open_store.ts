@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import type { KeygateConfig } from '../core/config/keygate_config.js';
 import { ConfigError } from '../core/config/validate_config.js';
-import type { Store } from '../store/port.js';
+import { type Store, StoreUnavailableError } from '../store/port.js';
+import { migratePostgres } from '../store/postgres/migrate_postgres.js';
+import { openPostgresStore } from '../store/postgres/open_postgres_store.js';
+import type { PostgresOptions } from '../store/postgres/postgres_options.js';
+import { redactDatabaseUrl } from '../store/postgres/redact_database_url.js';
 import type { MigrationReport } from '../store/sql/migrate_to_latest.js';
 import { migrateSqlite } from '../store/sqlite/migrate_sqlite.js';
 import { openSqliteStore } from '../store/sqlite/open_sqlite_store.js';
@@ -11,25 +15,90 @@ export function defaultSqliteFile(dataDir: string): string {
   return join(dataDir, 'keygate.sqlite');
 }
 
+/** Which database the configuration names. */
+export type DatabaseTarget =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly options: PostgresOptions };
+
+/**
+ * Reads the database out of the configuration: unset means the embedded SQLite file in
+ * `dataDir` (S-1), `sqlite:///path` another SQLite file, `postgres://…` or `postgresql://…`
+ * PostgreSQL (S-2). Throws `ConfigError` (never quoting the URL, which may hold a password)
+ * for a URL keygate cannot use.
+ */
+export function databaseTargetFor(config: KeygateConfig): DatabaseTarget {
+  const url = config.databaseUrl;
+  if (url === null) return { kind: 'sqlite', file: defaultSqliteFile(config.dataDir) };
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (parsed?.protocol === 'sqlite:') {
+    const file = decodeURIComponent(parsed.pathname);
+    if (file === '' || file === '/') {
+      throw new ConfigError([
+        {
+          path: 'databaseUrl',
+          message: 'a sqlite: URL must name a file, e.g. sqlite:///var/lib/keygate.sqlite',
+        },
+      ]);
+    }
+    return { kind: 'sqlite', file };
+  }
+  if (parsed?.protocol === 'postgres:' || parsed?.protocol === 'postgresql:') {
+    if (parsed.hostname === '' && !parsed.searchParams.has('host')) {
+      throw new ConfigError([
+        {
+          path: 'databaseUrl',
+          message:
+            'a PostgreSQL URL must name a host, e.g. postgres://user:password@db.example:5432/keygate',
+        },
+      ]);
+    }
+    return { kind: 'postgres', options: { url, poolSize: config.databasePoolSize } };
+  }
+  throw new ConfigError([
+    { path: 'databaseUrl', message: 'must be a postgres://, postgresql:// or sqlite:// URL' },
+  ]);
+}
+
 /** The SQLite file the configuration names, or a ConfigError for other databases. */
 export function sqliteFileFor(config: KeygateConfig): string {
-  const url = config.databaseUrl;
-  if (url === null) return defaultSqliteFile(config.dataDir);
-  if (url.startsWith('sqlite:')) return decodeURIComponent(new URL(url).pathname);
-  throw new ConfigError([
-    {
-      path: 'databaseUrl',
-      message: 'PostgreSQL is not supported by this version yet; unset it to use SQLite',
-    },
-  ]);
+  const target = databaseTargetFor(config);
+  if (target.kind === 'sqlite') return target.file;
+  throw new ConfigError([{ path: 'databaseUrl', message: 'names PostgreSQL, not a SQLite file' }]);
+}
+
+/**
+ * Says which PostgreSQL database could not be opened, with the password redacted, keeping the
+ * driver's error as `cause` (node-postgres messages name the host, role or database, never the
+ * password).
+ */
+function cannotOpen(url: string, error: unknown): StoreUnavailableError {
+  let reason = error instanceof Error ? error.message : 'unknown error';
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error) reason += ` (${cause.message})`;
+  return new StoreUnavailableError(
+    `cannot open PostgreSQL database ${redactDatabaseUrl(url)}: ${reason}`,
+    { cause: error },
+  );
 }
 
 /** Opens (creating and migrating if needed) the store the configuration names. */
 export async function openStore(config: KeygateConfig): Promise<Store> {
-  return openSqliteStore({ file: sqliteFileFor(config) });
+  const target = databaseTargetFor(config);
+  if (target.kind === 'sqlite') return openSqliteStore({ file: target.file });
+  try {
+    return await openPostgresStore(target.options);
+  } catch (error) {
+    throw cannotOpen(target.options.url, error);
+  }
 }
 
 /** Applies pending migrations to the configured database; returns the names applied. */
 export async function migrateStore(config: KeygateConfig): Promise<MigrationReport> {
-  return migrateSqlite({ file: sqliteFileFor(config) });
+  const target = databaseTargetFor(config);
+  if (target.kind === 'sqlite') return migrateSqlite({ file: target.file });
+  try {
+    return await migratePostgres(target.options);
+  } catch (error) {
+    throw cannotOpen(target.options.url, error);
+  }
 }

@@ -16,6 +16,11 @@ export const CONFIG_DEFAULTS = {
    * Env `KEYGATE_DATABASE_URL`.
    */
   databaseUrl: null as string | null,
+  /**
+   * Most connections to PostgreSQL each keygate process opens (S-2); unused with SQLite.
+   * Env `KEYGATE_DATABASE_POOL_SIZE`.
+   */
+  databasePoolSize: 10,
   /** Public base URL used as the token issuer; unset means `http://<host>:<port>`. Env `KEYGATE_ISSUER`. */
   issuer: null as string | null,
   /** Realm named in `WWW-Authenticate` challenges. Env `KEYGATE_REALM`. */
@@ -63,6 +68,7 @@ export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
   port: 'KEYGATE_PORT',
   dataDir: 'KEYGATE_DATA_DIR',
   databaseUrl: 'KEYGATE_DATABASE_URL',
+  databasePoolSize: 'KEYGATE_DATABASE_POOL_SIZE',
   issuer: 'KEYGATE_ISSUER',
   realm: 'KEYGATE_REALM',
   logLevel: 'KEYGATE_LOG_LEVEL',

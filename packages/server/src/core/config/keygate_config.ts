@@ -30,6 +30,7 @@ export interface KeygateConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly databaseUrl: string | null;
+  readonly databasePoolSize: number;
   readonly issuer: string;
   readonly realm: string;
   readonly logLevel: LogLevel;

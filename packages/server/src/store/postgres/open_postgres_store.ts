@@ -1,0 +1,23 @@
+import type { Store } from '../port.js';
+import { createSqlStore } from '../sql/create_sql_store.js';
+import { migratePostgres } from './migrate_postgres.js';
+import { openPostgresDatabase } from './open_postgres_database.js';
+import type { PostgresOptions } from './postgres_options.js';
+import { translatePostgresError } from './translate_postgres_error.js';
+
+/**
+ * Opens the PostgreSQL store (kind `postgres`, S-2): brings the schema to the latest migration
+ * (waiting for any other process migrating the same database), then returns the shared SQL
+ * implementation of the port on a connection pool (see `openPostgresDatabase` for its size and
+ * timeouts). Every single-use rule is one statement or one transaction in the database, so it
+ * holds across any number of keygate processes sharing it. `close()` ends the pool; `ping()`
+ * runs `select 1` and rejects with `StoreUnavailableError` when the database does not answer.
+ * @param options - URL, pool size and timeout.
+ * @throws the driver's error when the database cannot be reached, or an Error naming the failed
+ *   migration.
+ */
+export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
+  await migratePostgres(options);
+  const db = openPostgresDatabase(options);
+  return createSqlStore({ kind: 'postgres', db, translateError: translatePostgresError });
+}

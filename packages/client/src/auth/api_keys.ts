@@ -1,0 +1,87 @@
+import { createUsernameToken } from '@keygate/wsse';
+import type { AuthContext } from '../auth_context.js';
+import type { AuthStrategy } from '../auth_strategy.js';
+import {
+  type ClientAuthentication,
+  defaultClientAuthentication,
+} from '../client_authentication.js';
+import { bearerTokenOf, GrantTokenCache } from '../grant_token_cache.js';
+import { requestToken } from '../request_token.js';
+import { type TokenResponse, type TokenSet, tokenSetFromResponse } from '../token_set.js';
+
+/** Options for {@link apiKeys}. */
+export interface ApiKeysOptions {
+  readonly clientId: string;
+  /** The client's secret; sent as `client_secret` in the body unless `clientAuthentication` says otherwise. */
+  readonly clientSecret?: string;
+  readonly clientAuthentication?: ClientAuthentication;
+  /** The API key and secret of the user the token acts as. */
+  readonly key: string;
+  readonly secret: string;
+  /** Space-separated scopes to ask for; default: the client's allowed scopes. */
+  readonly scope?: string;
+}
+
+/** A strategy that also exposes the grant, for callers that want the token response itself. */
+export interface ApiKeysAuth extends AuthStrategy {
+  /** Runs the `api_keys` grant now and returns the server's JSON answer (caches the token). */
+  grant(context: AuthContext): Promise<TokenResponse>;
+}
+
+/**
+ * OAuth with the `api_keys` grant (O-8, C-3): the API secret never leaves the client; the
+ * grant body carries a WSSE digest (`key`, `nonce`, `created_at`, `digest`) as Penneo's Node
+ * example builds it, sent as JSON. The access token is cached and the grant runs again when it
+ * is within 5 s of expiry, and once when the server answers 401.
+ */
+export function apiKeys(options: ApiKeysOptions): ApiKeysAuth {
+  for (const field of ['clientId', 'key', 'secret'] as const) {
+    if (typeof options?.[field] !== 'string' || options[field].length === 0) {
+      throw new TypeError(`apiKeys: ${field} must be a non-empty string`);
+    }
+  }
+  const clientAuthentication =
+    options.clientAuthentication ?? defaultClientAuthentication(options.clientSecret);
+  let lastResponse: TokenResponse | null = null;
+
+  async function runGrant(context: AuthContext): Promise<TokenSet> {
+    const { token } = await createUsernameToken({
+      username: options.key,
+      secret: options.secret,
+      now: () => new Date(context.now()),
+    });
+    const response = await requestToken(context, {
+      clientId: options.clientId,
+      clientAuthentication,
+      format: 'json',
+      params: {
+        grant_type: 'api_keys',
+        key: token.username,
+        nonce: token.nonce,
+        created_at: token.created,
+        digest: token.passwordDigest,
+        ...(options.scope !== undefined ? { scope: options.scope } : {}),
+      },
+    });
+    lastResponse = response;
+    return tokenSetFromResponse(response, context.now());
+  }
+
+  const cache = new GrantTokenCache(runGrant);
+  return {
+    kind: 'api_keys',
+    async headers(context) {
+      return { authorization: `Bearer ${await cache.accessToken(context)}` };
+    },
+    async unauthorized(_context, sent) {
+      cache.invalidate(bearerTokenOf(sent));
+      return true;
+    },
+    async grant(context) {
+      cache.invalidate(cache.current?.accessToken);
+      await cache.accessToken(context);
+      if (!lastResponse) throw new Error('unreachable: the grant left no response');
+      return lastResponse;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { type AuthContext, resolveUrl } from '../auth_context.js';
+import type { AuthStrategy } from '../auth_strategy.js';
+import { decodeJwt } from '../decode_jwt.js';
+import { KeygateHttpError } from '../errors.js';
+import { readResponse, requireJsonObject } from '../read_response.js';
+import { SingleFlight } from '../single_flight.js';
+import { EXPIRY_BUFFER_SECONDS } from '../token_set.js';
+
+/** Options for {@link legacyJwt}. */
+export interface LegacyJwtOptions {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The legacy strategy, plus its sign-in for callers that want the token itself. */
+export interface LegacyJwtAuth extends AuthStrategy {
+  /** Signs in with the password now (L-1) and returns `{token, refresh_token}`. */
+  signIn(context: AuthContext): Promise<{ token: string; refresh_token?: string }>;
+}
+
+const PASSWORD_PATH = '/auth/api/v1/token/password';
+const REFRESH_PATH = '/auth/api/v1/token/refresh';
+
+interface LegacySession {
+  readonly token: string;
+  /** Unix seconds from the JWT's `exp`, or null when it has none. */
+  readonly expiresAt: number | null;
+  readonly refreshToken: string | null;
+}
+
+function expiryOf(token: string): number | null {
+  const exp = decodeJwt(token)?.payload.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp : null;
+}
+
+async function postJson(
+  context: AuthContext,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const url = resolveUrl(context.baseUrl, path);
+  const response = await context.fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+    cache: 'no-store',
+  });
+  const read = await readResponse(response);
+  if (!response.ok) throw new KeygateHttpError('POST', url, response.status, read.text);
+  return requireJsonObject(read, path);
+}
+
+function tokenField(body: Record<string, unknown>, field: string): string | null {
+  const value = body[field];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/**
+ * Legacy username/password JWTs (L-1..L-3, C-5): signs in with
+ * `POST /auth/api/v1/token/password` `{username, password, refresh: true}`, sends the JWT as
+ * `X-Auth-Token`, and when the JWT is within 5 s of its `exp` (or the server answers 401)
+ * gets a new one from `POST /auth/api/v1/token/refresh` `{token: refresh_token}`. If the
+ * refresh token is refused (expired after 30 idle days, password changed), it signs in with
+ * the password again, once. Concurrent callers share one refresh.
+ */
+export function legacyJwt(options: LegacyJwtOptions): LegacyJwtAuth {
+  if (typeof options?.username !== 'string' || options.username.length === 0) {
+    throw new TypeError('legacyJwt: username must be a non-empty string');
+  }
+  if (typeof options.password !== 'string' || options.password.length === 0) {
+    throw new TypeError('legacyJwt: password must be a non-empty string');
+  }
+  const flight = new SingleFlight<LegacySession>();
+  let session: LegacySession | null = null;
+
+  async function signIn(context: AuthContext): Promise<LegacySession> {
+    const body = await postJson(context, PASSWORD_PATH, {
+      username: options.username,
+      password: options.password,
+      refresh: true,
+    });
+    const token = tokenField(body, 'token');
+    if (token === null) throw new KeygateHttpError('POST', PASSWORD_PATH, 200, 'no token');
+    session = {
+      token,
+      expiresAt: expiryOf(token),
+      refreshToken: tokenField(body, 'refresh_token'),
+    };
+    return session;
+  }
+
+  async function renew(context: AuthContext, current: LegacySession): Promise<LegacySession> {
+    if (current.refreshToken !== null) {
+      try {
+        const body = await postJson(context, REFRESH_PATH, { token: current.refreshToken });
+        const token = tokenField(body, 'token');
+        if (token !== null) {
+          session = {
+            token,
+            expiresAt: expiryOf(token),
+            refreshToken: tokenField(body, 'refresh_token') ?? current.refreshToken,
+          };
+          return session;
+        }
+      } catch (error) {
+        // A refused refresh token falls back to the password; anything else is reported.
+        if (!(error instanceof KeygateHttpError) || error.status >= 500) throw error;
+      }
+    }
+    return signIn(context);
+  }
+
+  function stale(current: LegacySession, nowMs: number): boolean {
+    return (
+      current.expiresAt !== null && nowMs >= (current.expiresAt - EXPIRY_BUFFER_SECONDS) * 1000
+    );
+  }
+
+  /** A usable session: signs in or renews unless another caller already replaced `seen`. */
+  function obtain(context: AuthContext, seen: string | null): Promise<LegacySession> {
+    return flight.run(async () => {
+      const current = session;
+      if (current && current.token !== seen && !stale(current, context.now())) return current;
+      return current ? renew(context, current) : signIn(context);
+    });
+  }
+
+  return {
+    kind: 'legacy_jwt',
+    async headers(context) {
+      const current = session;
+      const usable =
+        current && !stale(current, context.now())
+          ? current
+          : await obtain(context, current?.token ?? null);
+      return { 'x-auth-token': usable.token };
+    },
+    async unauthorized(context, sent) {
+      const refused = sent['x-auth-token'];
+      if (refused === undefined) return false;
+      await obtain(context, refused);
+      return true;
+    },
+    async signIn(context) {
+      const fresh = await signIn(context);
+      return {
+        token: fresh.token,
+        ...(fresh.refreshToken !== null ? { refresh_token: fresh.refreshToken } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { type AuthContext, type FetchLike, resolveUrl } from './auth_context.js';
+import type { AuthStrategy } from './auth_strategy.js';
+import { KeygateHttpError } from './errors.js';
+import { readResponse } from './read_response.js';
+
+/** Options for {@link createKeygateClient}. */
+export interface KeygateClientOptions {
+  /** The keygate (or protected API) origin, e.g. `https://auth.example.com`. */
+  readonly baseUrl: string;
+  /** How requests authenticate: `wsse(…)`, `apiKeys(…)`, `authorizationCode(…)` … */
+  readonly auth: AuthStrategy;
+  /** Default: the global `fetch`. */
+  readonly fetch?: FetchLike;
+  /** Clock in epoch milliseconds; default `Date.now`. Tests freeze it. */
+  readonly now?: () => number;
+}
+
+/** Per-request options: `fetch`'s, with `body` limited to what can be sent twice. */
+export interface KeygateRequestInit extends Omit<RequestInit, 'method' | 'body'> {
+  /** A string or bytes (replayable for the single retry after a 401), or a JSON value via `json`. */
+  readonly body?: string | Uint8Array<ArrayBuffer> | URLSearchParams;
+  /** Sent as `application/json` unless `body` is given. */
+  readonly json?: unknown;
+}
+
+/** An authenticated HTTP client for keygate-protected APIs. */
+export interface KeygateClient {
+  readonly baseUrl: string;
+  readonly auth: AuthStrategy;
+  /** The context strategies work with (base URL, fetch, clock). */
+  readonly context: AuthContext;
+  /**
+   * Sends an authenticated request and returns the 2xx response. On 401 the strategy gets one
+   * chance to renew its credentials and the request is sent once more.
+   *
+   * @param path - A path under `baseUrl` (`/api/v1/me`) or an absolute URL.
+   * @throws KeygateHttpError for any non-2xx final answer; the strategy's errors
+   *   (OAuthError, SessionExpiredError) when it cannot produce credentials.
+   */
+  request(method: string, path: string, init?: KeygateRequestInit): Promise<Response>;
+  /** {@link KeygateClient.request} and the answer parsed as JSON. */
+  json<T = unknown>(method: string, path: string, init?: KeygateRequestInit): Promise<T>;
+}
+
+/**
+ * Creates a fetch-based client (C-1): no server code, runs on Node ≥ 20 and in browsers.
+ *
+ * ```ts
+ * const client = createKeygateClient({ baseUrl, auth: wsse({ key, secret }) });
+ * const me = await client.json('GET', '/api/v1/me');
+ * ```
+ */
+export function createKeygateClient(options: KeygateClientOptions): KeygateClient {
+  if (typeof options?.baseUrl !== 'string' || !/^https?:\/\//i.test(options.baseUrl)) {
+    throw new TypeError('createKeygateClient: baseUrl must be an http(s) URL');
+  }
+  if (!options.auth || typeof options.auth.headers !== 'function') {
+    throw new TypeError('createKeygateClient: auth must be an auth strategy');
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (typeof fetchImpl !== 'function') {
+    throw new TypeError('createKeygateClient: no fetch available; pass options.fetch');
+  }
+  const context: AuthContext = {
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    fetch: fetchImpl,
+    now: options.now ?? Date.now,
+  };
+  const { auth } = options;
+  auth.attach?.(context);
+
+  async function send(
+    method: string,
+    url: string,
+    init: KeygateRequestInit,
+    authHeaders: Record<string, string>,
+  ): Promise<Response> {
+    const { json, body, headers, ...rest } = init;
+    const merged = new Headers(headers);
+    for (const [name, value] of Object.entries(authHeaders)) merged.set(name, value);
+    let payload: BodyInit | undefined = body;
+    if (payload === undefined && json !== undefined) {
+      payload = JSON.stringify(json);
+      if (!merged.has('content-type')) merged.set('content-type', 'application/json');
+    }
+    return context.fetch(url, {
+      ...rest,
+      method,
+      headers: merged,
+      ...(payload !== undefined ? { body: payload } : {}),
+    });
+  }
+
+  async function request(
+    method: string,
+    path: string,
+    init: KeygateRequestInit = {},
+  ): Promise<Response> {
+    const verb = method.toUpperCase();
+    const url = resolveUrl(context.baseUrl, path);
+    let sent = await auth.headers(context);
+    let response = await send(verb, url, init, sent);
+    if (response.status === 401 && auth.unauthorized && (await auth.unauthorized(context, sent))) {
+      await response.body?.cancel();
+      sent = await auth.headers(context);
+      response = await send(verb, url, init, sent);
+    }
+    if (!response.ok) {
+      const read = await readResponse(response);
+      throw new KeygateHttpError(verb, url, response.status, read.text);
+    }
+    return response;
+  }
+
+  return {
+    baseUrl: context.baseUrl,
+    auth,
+    context,
+    request,
+    async json<T>(method: string, path: string, init?: KeygateRequestInit): Promise<T> {
+      const response = await request(method, path, init);
+      return (await response.json()) as T;
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Typed errors of the keygate client SDK (C-6). Every error the SDK raises for a server answer
+ * or a failed check is a {@link KeygateClientError} with a `code` from a closed union, so
+ * callers switch on `code` (or `instanceof`) and never on message text. Messages never contain
+ * a token, digest, secret or password. Caller misuse (a missing option) throws `TypeError`.
+ */
+
+/** Every `code` a {@link KeygateClientError} can carry. */
+export type KeygateClientErrorCode =
+  | 'oauth_error'
+  | 'http_error'
+  | 'session_expired'
+  | 'state_mismatch'
+  | 'invalid_response'
+  | 'token_invalid';
+
+/** Base class of the SDK's errors; `code` says which kind it is. */
+export class KeygateClientError extends Error {
+  /** The kind of error; the same value as the subclass's static `code`. */
+  readonly code: KeygateClientErrorCode;
+
+  constructor(code: KeygateClientErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The server refused an OAuth or token request with an RFC 6749 §5.2 error body
+ * (`invalid_grant`, `invalid_client` …), or the authorization redirect carried an `error`.
+ */
+export class OAuthError extends KeygateClientError {
+  static readonly code = 'oauth_error' as const;
+  /** The RFC 6749 error code, e.g. `invalid_grant`. */
+  readonly error: string;
+  /** The server's explanation, if any. */
+  readonly error_description: string | undefined;
+  /** The HTTP status of the refusal; 0 when it came back in an authorization redirect. */
+  readonly status: number;
+
+  constructor(error: string, errorDescription: string | undefined, status: number) {
+    super(
+      OAuthError.code,
+      errorDescription ? `${error}: ${errorDescription}` : `the server answered ${error}`,
+    );
+    this.error = error;
+    this.error_description = errorDescription;
+    this.status = status;
+  }
+}
+
+/**
+ * An API request answered with a non-2xx status (after the strategy's single retry on 401).
+ * `body` is the response text; `error` and `errorDescription` are filled when the body is
+ * keygate's JSON error (`{"error": "expired", "error_description": "…"}`, W-10).
+ */
+export class KeygateHttpError extends KeygateClientError {
+  static readonly code = 'http_error' as const;
+  readonly status: number;
+  readonly body: string;
+  readonly error: string | undefined;
+  readonly errorDescription: string | undefined;
+
+  constructor(method: string, url: string, status: number, body: string) {
+    const parsed = parseErrorBody(body);
+    super(
+      KeygateHttpError.code,
+      `${method} ${stripQuery(url)} answered ${status}${parsed.error ? ` ${parsed.error}` : ''}${
+        parsed.description ? `: ${parsed.description}` : ''
+      }`,
+    );
+    this.status = status;
+    this.body = body;
+    this.error = parsed.error;
+    this.errorDescription = parsed.description;
+  }
+}
+
+/**
+ * The access token and the refresh token have both expired (or the server refused the
+ * refresh token): the user must sign in again (C-4). Raised without sending the request.
+ */
+export class SessionExpiredError extends KeygateClientError {
+  static readonly code = 'session_expired' as const;
+
+  constructor(message = 'Session expired, sign in again.', options?: ErrorOptions) {
+    super(SessionExpiredError.code, message, options);
+  }
+}
+
+/**
+ * The authorization redirect does not belong to the authorization this client started: its
+ * `state` differs, or no authorization is pending (a CSRF or mixed-up redirect, RFC 6749 §10.12).
+ */
+export class StateMismatchError extends KeygateClientError {
+  static readonly code = 'state_mismatch' as const;
+
+  constructor(message = 'The redirect state does not match the pending authorization.') {
+    super(StateMismatchError.code, message);
+  }
+}
+
+/** The server answered 2xx with a body the SDK cannot use (not JSON, a field missing). */
+export class InvalidResponseError extends KeygateClientError {
+  static readonly code = 'invalid_response' as const;
+
+  constructor(message: string) {
+    super(InvalidResponseError.code, message);
+  }
+}
+
+/** Why {@link verifyAccessToken} refused a token. */
+export type TokenInvalidReason =
+  | 'malformed'
+  | 'algorithm'
+  | 'type'
+  | 'unknown_key'
+  | 'signature'
+  | 'issuer'
+  | 'audience'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'jwks_unavailable';
+
+/** An access token failed verification; `reason` says which check. */
+export class TokenInvalidError extends KeygateClientError {
+  static readonly code = 'token_invalid' as const;
+  readonly reason: TokenInvalidReason;
+
+  constructor(reason: TokenInvalidReason, message: string) {
+    super(TokenInvalidError.code, message);
+    this.reason = reason;
+  }
+}
+
+function stripQuery(url: string): string {
+  const at = url.search(/[?#]/);
+  return at < 0 ? url : url.slice(0, at);
+}
+
+const MAX_DESCRIPTION = 300;
+
+function parseErrorBody(body: string): { error?: string; description?: string } {
+  try {
+    const value: unknown = JSON.parse(body);
+    if (value === null || typeof value !== 'object') return {};
+    const { error, error_description: description } = value as Record<string, unknown>;
+    return {
+      ...(typeof error === 'string' ? { error } : {}),
+      ...(typeof description === 'string'
+        ? { description: description.slice(0, MAX_DESCRIPTION) }
+        : {}),
+    };
+  } catch {
+    return {};
+  }
+}

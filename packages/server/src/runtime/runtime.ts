@@ -4,6 +4,7 @@ import type { KeygateConfig } from '../core/config/keygate_config.js';
 import { loadMasterKeys } from '../secrets/load_master_keys.js';
 import type { MasterKeyring } from '../secrets/master_keyring.js';
 import type { Store } from '../store/port.js';
+import { attachRedis } from './attach_redis.js';
 import { createLogger } from './create_logger.js';
 import { openStore } from './open_store.js';
 
@@ -26,12 +27,13 @@ export async function openRuntime(
     env: options.env.KEYGATE_MASTER_KEY,
     dataDir: config.dataDir,
   });
-  const store = await openStore(config);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = await attachRedis(config, await openStore(config), logger);
   return {
     config,
     store,
     secrets: keys.keyring,
-    logger: options.logger ?? createLogger(config.logLevel),
+    logger,
     masterKeySource: keys.source,
     now: options.now ?? Date.now,
     close: () => store.close(),

@@ -21,6 +21,12 @@ export const CONFIG_DEFAULTS = {
    * Env `KEYGATE_DATABASE_POOL_SIZE`.
    */
   databasePoolSize: 10,
+  /**
+   * Redis for the replay store and rate-limit counters (S-2), `redis://[user:password@]host:port[/db]`
+   * or `rediss://…`; unset keeps them in the database. Must run with `maxmemory-policy
+   * noeviction` (S-4). Env `KEYGATE_REDIS_URL`.
+   */
+  redisUrl: null as string | null,
   /** Public base URL used as the token issuer; unset means `http://<host>:<port>`. Env `KEYGATE_ISSUER`. */
   issuer: null as string | null,
   /** Realm named in `WWW-Authenticate` challenges. Env `KEYGATE_REALM`. */
@@ -69,6 +75,7 @@ export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
   dataDir: 'KEYGATE_DATA_DIR',
   databaseUrl: 'KEYGATE_DATABASE_URL',
   databasePoolSize: 'KEYGATE_DATABASE_POOL_SIZE',
+  redisUrl: 'KEYGATE_REDIS_URL',
   issuer: 'KEYGATE_ISSUER',
   realm: 'KEYGATE_REALM',
   logLevel: 'KEYGATE_LOG_LEVEL',

@@ -31,6 +31,7 @@ export interface KeygateConfig {
   readonly dataDir: string;
   readonly databaseUrl: string | null;
   readonly databasePoolSize: number;
+  readonly redisUrl: string | null;
   readonly issuer: string;
   readonly realm: string;
   readonly logLevel: LogLevel;

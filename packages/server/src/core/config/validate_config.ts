@@ -119,6 +119,7 @@ export function validateConfig(...layers: RawConfig[]): KeygateConfig {
     dataDir: read.string('dataDir', CONFIG_DEFAULTS.dataDir),
     databaseUrl: read.optionalUrl('databaseUrl', ['postgres:', 'postgresql:', 'sqlite:']),
     databasePoolSize: read.integer('databasePoolSize', CONFIG_DEFAULTS.databasePoolSize, 1, 1000),
+    redisUrl: read.optionalUrl('redisUrl', ['redis:', 'rediss:']),
     issuer,
     realm: read.realm('realm', CONFIG_DEFAULTS.realm),
     logLevel: read.oneOf('logLevel', CONFIG_DEFAULTS.logLevel, LOG_LEVELS) as LogLevel,

@@ -83,6 +83,22 @@ describe('validateConfig (X-4)', () => {
     ).toThrow(/cannot read/);
   });
 
+  it('redisUrl (S-2) is unset by default, takes redis:// or rediss:// from KEYGATE_REDIS_URL', () => {
+    expect(validateConfig().redisUrl).toBeNull();
+    const config = readConfig({
+      env: { KEYGATE_REDIS_URL: 'redis://:secret@127.0.0.1:6380/2' },
+      flags: {},
+    });
+    expect(config.redisUrl).toBe('redis://:secret@127.0.0.1:6380/2');
+    expect(validateConfig({ redisUrl: 'rediss://cache.example:6380' }).redisUrl).toBe(
+      'rediss://cache.example:6380',
+    );
+    expect(problemsOf(() => validateConfig({ redisUrl: 'http://127.0.0.1:6379' }))).toEqual([
+      'redisUrl',
+    ]);
+    expect(problemsOf(() => validateConfig({ redisUrl: 'not a url' }))).toEqual(['redisUrl']);
+  });
+
   it('unsafe development settings announce themselves', () => {
     const dev = validateConfig();
     expect(configWarnings(dev, { masterKeySource: 'file' })).toHaveLength(1);

@@ -1,0 +1,158 @@
+import { Redis } from 'ioredis';
+import type { CounterStore, NonceStore } from '../port.js';
+import { StoreUnavailableError } from '../port.js';
+import { readEvictionPolicy } from './read_eviction_policy.js';
+import { redisAddress } from './redis_address.js';
+import { createRedisContext } from './redis_context.js';
+import { createRedisCounters } from './redis_counters.js';
+import { RedisEvictionPolicyError } from './redis_eviction_policy_error.js';
+import { createRedisNonces } from './redis_nonces.js';
+
+/** What keygate keeps in Redis (S-2): the replay store and the rate-limit counters. */
+export interface RedisReplayStore {
+  readonly nonces: NonceStore;
+  readonly counters: CounterStore;
+  /** `host:port` of the server, for logs (never a password). */
+  readonly address: string;
+  /** Resolves when Redis answers and is known to be safe; else `StoreUnavailableError`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A change of the connection's state worth one log line. */
+export type RedisStoreEvent =
+  | { readonly type: 'down'; readonly message: string }
+  | { readonly type: 'up' }
+  | { readonly type: 'unsafe_policy'; readonly error: RedisEvictionPolicyError };
+
+/** Options for {@link openRedisReplayStore}. */
+export interface RedisReplayStoreOptions {
+  /** `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS). */
+  readonly url: string;
+  /** Prefix of every key keygate writes; default `keygate:`. Tests use one per case. */
+  readonly keyPrefix?: string;
+  /** Longest wait for one command or connection attempt, in ms; default 2000. */
+  readonly timeoutMs?: number;
+  /** Told when the connection goes down, comes back, or comes back unsafe. */
+  readonly onEvent?: (event: RedisStoreEvent) => void;
+}
+
+/**
+ * Connects to Redis and checks that it never evicts keys (`maxmemory-policy noeviction`, S-4).
+ *
+ * Fail closed (S-4): commands are never queued while the server is unreachable (offline queue
+ * off, no retries of a command, a command timeout), so each call fails at once with
+ * `StoreUnavailableError` and the caller answers 503; the client keeps reconnecting in the
+ * background and, on every reconnect, checks the policy again before it serves, so service
+ * resumes by itself, and never on a server that was restarted with an evicting policy.
+ *
+ * @throws StoreUnavailableError when the server cannot be reached at start.
+ * @throws RedisEvictionPolicyError when its policy is not `noeviction`.
+ */
+export async function openRedisReplayStore(
+  options: RedisReplayStoreOptions,
+): Promise<RedisReplayStore> {
+  const address = redisAddress(options.url);
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const onEvent = options.onEvent ?? (() => {});
+  const client = new Redis(options.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  });
+
+  let closed = false;
+  /** True while the current connection is up and its policy was checked. */
+  let safe = false;
+  /** Bumped on every (re)connection, so a late check never vouches for a newer one. */
+  let generation = 0;
+  let reportedDown = false;
+
+  const reportDown = (message: string) => {
+    if (reportedDown || closed) return;
+    reportedDown = true;
+    onEvent({ type: 'down', message });
+  };
+  client.on('error', (error: Error) => reportDown(error.message));
+  client.on('close', () => {
+    safe = false;
+    generation += 1;
+    reportDown('connection closed');
+  });
+
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    const message = error instanceof Error ? error.message : 'unknown error';
+    throw new StoreUnavailableError(`cannot reach Redis at ${address}: ${message}`, {
+      cause: error,
+    });
+  }
+  let policy: string;
+  try {
+    policy = await readEvictionPolicy(client);
+  } catch (error) {
+    client.disconnect();
+    const message = error instanceof Error ? error.message : 'unknown error';
+    throw new StoreUnavailableError(
+      `cannot read maxmemory-policy of Redis at ${address}: ${message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (policy !== 'noeviction') {
+    client.disconnect();
+    throw new RedisEvictionPolicyError(address, policy);
+  }
+  safe = true;
+
+  client.on('ready', () => {
+    generation += 1;
+    const current = generation;
+    readEvictionPolicy(client).then(
+      (found) => {
+        if (current !== generation || closed) return;
+        if (found === 'noeviction') {
+          safe = true;
+          reportedDown = false;
+          onEvent({ type: 'up' });
+        } else {
+          onEvent({ type: 'unsafe_policy', error: new RedisEvictionPolicyError(address, found) });
+        }
+      },
+      // The connection dropped again before the check; the next `ready` checks anew.
+      () => {},
+    );
+  });
+
+  const context = createRedisContext(client, options.keyPrefix ?? 'keygate:', address, () => {
+    if (closed) return 'store is closed';
+    if (safe) return null;
+    return client.status === 'ready'
+      ? 'maxmemory-policy not confirmed as noeviction'
+      : `not connected (${client.status})`;
+  });
+
+  return {
+    nonces: createRedisNonces(context),
+    counters: createRedisCounters(context),
+    address,
+    ping: () => context.guard(async () => void (await client.ping())),
+    async close() {
+      if (closed) return;
+      closed = true;
+      safe = false;
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+    },
+  };
+}

@@ -92,6 +92,15 @@ describe.runIf(available)('keygate on PostgreSQL', () => {
       expect(bearer.status).toBe(200);
       expect(bearer.json).toMatchObject({ user: { login: 'admin' }, scheme: 'bearer' });
 
+      // A NUL character (PostgreSQL text cannot hold one) is an unknown client, not a 500.
+      const hostile = await postToken(server, {
+        client_id: 'a\u0000b',
+        client_secret: 'x',
+        grant_type: 'api_keys',
+      });
+      expect(hostile.status, hostile.text).toBe(401);
+      expect(hostile.json).toMatchObject({ error: 'invalid_client' });
+
       // Everything lives in PostgreSQL: no SQLite file was created.
       const [row] = await database.query<{ n: string }>(
         'select count(*) as n from api_credentials',

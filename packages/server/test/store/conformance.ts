@@ -1425,6 +1425,26 @@ export function describeStoreConformance(
     });
 
     describe('records', () => {
+      it('answers lookups by a string with a NUL character as unknown, never with an error', async () => {
+        // Such strings reach the store from hostile requests (a client_id of "a\u0000b");
+        // PostgreSQL text cannot hold NUL, so no stored record can match one anywhere.
+        await seedOAuth();
+        await store.credentials.create(credential('c1', 'u1', 'o1'));
+        const nul = 'o1\u0000';
+        expect(await store.organizations.findById(nul)).toBeNull();
+        expect(await store.organizations.findByName('name-o1\u0000')).toBeNull();
+        expect(await store.users.findById('u1\u0000')).toBeNull();
+        expect(await store.users.findByLogin('login-u1\u0000')).toBeNull();
+        expect(await store.memberships.isMember('u1\u0000', 'o1')).toBe(false);
+        expect(await store.credentials.findById('c1\u0000')).toBeNull();
+        expect(await store.credentials.findByKey('key-c1\u0000')).toBeNull();
+        expect(await store.credentials.list({ userId: 'u1\u0000' })).toEqual([]);
+        expect(await store.oauthClients.findByClientId('cl1\u0000')).toBeNull();
+        expect(await store.tokenFamilies.findById('f1\u0000')).toBeNull();
+        expect(await store.refreshTokens.findByJti('rt\u0000')).toBeNull();
+        expect(await store.revokedAccessTokens.isRevoked('at\u0000')).toBe(false);
+      });
+
       it('returns snapshots: changing a returned record changes nothing stored', async () => {
         await store.organizations.create(organization('o1', { name: 'Acme' }));
         const found = await store.organizations.findById('o1');

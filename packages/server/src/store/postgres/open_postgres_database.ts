@@ -7,6 +7,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../sql/database.js';
+import { answerForNulText, hasNulText } from './nul_free_parameters.js';
 import {
   DEFAULT_POSTGRES_POOL_SIZE,
   DEFAULT_POSTGRES_TIMEOUT_MS,
@@ -27,6 +28,7 @@ function isServerError(error: unknown): boolean {
  * instead of reusing it) once one of its queries failed without a SQLSTATE: a socket error, a
  * cut connection or `query_timeout`. After a client-side timeout the session may still be busy
  * with the old statement, and Kysely's driver never tells the pool a client is broken.
+ * Statements binding a string with U+0000 are answered here (`nul_free_parameters.ts`).
  */
 function discardingBrokenClients(pool: pg.Pool): PostgresPool {
   return {
@@ -35,6 +37,7 @@ function discardingBrokenClients(pool: pg.Pool): PostgresPool {
       let broken: Error | undefined;
       return {
         async query<R>(sql: string, parameters: ReadonlyArray<unknown>) {
+          if (hasNulText(parameters)) return answerForNulText(sql) as PostgresQueryResult<R>;
           try {
             return (await client.query(sql, [...parameters])) as unknown as PostgresQueryResult<R>;
           } catch (error) {

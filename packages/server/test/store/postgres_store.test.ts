@@ -13,6 +13,7 @@ import {
   requirePostgres,
   type ScratchDatabase,
 } from '../support/scratch_postgres.js';
+import { startTcpProxy } from '../support/tcp_proxy.js';
 import { describeStoreConformance } from './conformance.js';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -241,6 +242,49 @@ describe.runIf(available)('postgres store', () => {
         );
       } finally {
         await unreachable.close();
+      }
+    });
+
+    it('database down, then back: StoreUnavailableError meanwhile, service resumes without reopening (S-4)', async () => {
+      const proxy = await startTcpProxy(Number(new URL(database.url).port || 5432));
+      const url = new URL(database.url);
+      url.host = `${proxy.host}:${proxy.port}`;
+      const viaProxy = await openPostgresStore({ url: url.toString(), timeoutMs: 500 });
+      try {
+        expect(await viaProxy.nonces.consume('outage-1', 60, NOW)).toBe(true);
+
+        proxy.setMode('refuse');
+        await expect(viaProxy.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(viaProxy.nonces.consume('outage-2', 60, NOW)).rejects.toBeInstanceOf(
+          StoreUnavailableError,
+        );
+        proxy.setMode('forward');
+        await expect(viaProxy.ping()).resolves.toBeUndefined();
+        expect(await viaProxy.nonces.consume('outage-1', 60, NOW)).toBe(false);
+        expect(await viaProxy.nonces.consume('outage-2', 60, NOW)).toBe(true);
+
+        // A database that stops answering (packets dropped) is cut short by the timeouts,
+        // on the pooled session (query_timeout) and on new ones (connection timeout).
+        proxy.setMode('blackhole');
+        await expect(viaProxy.nonces.consume('outage-3', 60, NOW)).rejects.toBeInstanceOf(
+          StoreUnavailableError,
+        );
+        const parallel = await Promise.allSettled(
+          Array.from({ length: 5 }, (_, i) => viaProxy.nonces.consume(`outage-4-${i}`, 60, NOW)),
+        );
+        for (const outcome of parallel) {
+          expect(outcome.status).toBe('rejected');
+          if (outcome.status === 'rejected') {
+            expect(outcome.reason).toBeInstanceOf(StoreUnavailableError);
+          }
+        }
+        proxy.setMode('forward');
+        await expect(viaProxy.ping()).resolves.toBeUndefined();
+        expect(await viaProxy.nonces.consume('outage-1', 60, NOW)).toBe(false);
+        expect(await viaProxy.nonces.consume('outage-5', 60, NOW)).toBe(true);
+      } finally {
+        await viaProxy.close();
+        await proxy.close();
       }
     });
 

@@ -71,9 +71,11 @@ export async function openRedisReplayStore(
   /** Bumped on every (re)connection, so a late check never vouches for a newer one. */
   let generation = 0;
   let reportedDown = false;
+  /** False until the start-up checks passed: failures before that are the caller's error. */
+  let opened = false;
 
   const reportDown = (message: string) => {
-    if (reportedDown || closed) return;
+    if (reportedDown || closed || !opened) return;
     reportedDown = true;
     onEvent({ type: 'down', message });
   };
@@ -111,6 +113,7 @@ export async function openRedisReplayStore(
     throw new RedisEvictionPolicyError(address, policy);
   }
   safe = true;
+  opened = true;
 
   client.on('ready', () => {
     generation += 1;

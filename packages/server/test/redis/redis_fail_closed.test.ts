@@ -156,4 +156,38 @@ describe.runIf(available)('Redis outage while serving (S-4)', () => {
       await own.dispose();
     }
   });
+
+  it('a hung Redis (SIGSTOP) makes calls fail with StoreUnavailableError, not wait forever', async () => {
+    const own = await startRedisServer();
+    const store = await openRedisReplayStore({
+      url: own.url,
+      keyPrefix: uniqueKeyPrefix('hung'),
+      timeoutMs: 300,
+    });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      expect(await store.nonces.consume('before', 60, now)).toBe(true);
+      own.pause();
+      const outcomes = await Promise.allSettled([
+        store.nonces.consume('during', 60, now),
+        store.ping(),
+      ]);
+      for (const outcome of outcomes) {
+        expect(outcome.status).toBe('rejected');
+        if (outcome.status === 'rejected') {
+          expect(outcome.reason).toBeInstanceOf(StoreUnavailableError);
+        }
+      }
+      own.resume();
+      await waitUntil('the store to answer again', async () => {
+        await store.ping();
+        return true;
+      });
+      expect(await store.nonces.consume('before', 60, now)).toBe(false);
+      expect(await store.nonces.consume('after', 60, now)).toBe(true);
+    } finally {
+      await store.close();
+      await own.dispose();
+    }
+  });
 });

@@ -56,6 +56,10 @@ export interface RedisServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port with the same arguments (after `stop`). */
   restart(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open but nothing is answered, like a hung server. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   /** Stops it for good and removes its directory. */
   dispose(): Promise<void>;
 }
@@ -115,6 +119,7 @@ export async function startRedisServer(
     child = null;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill('SIGCONT');
     running.kill(signal);
     await exited;
   }
@@ -125,6 +130,8 @@ export async function startRedisServer(
     url: `redis://127.0.0.1:${port}`,
     stop,
     restart: launch,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async dispose() {
       await stop();
       await rm(dir, { recursive: true, force: true });

@@ -30,11 +30,12 @@ describe.runIf(available)('Redis outage while serving (S-4)', () => {
   let redis: RedisServerProcess;
   let keygate: ServerProcess;
   let credential: { key: string; secret: string };
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'keygate-redis-outage-'));
     redis = await startRedisServer();
-    const env = { KEYGATE_DATA_DIR: dataDir, KEYGATE_REDIS_URL: redis.url };
+    env = { KEYGATE_DATA_DIR: dataDir, KEYGATE_REDIS_URL: redis.url };
     keygate = await startKeygateProcess([], { env });
     const generated = await runKeygate(
       ['apikey', 'generate', '--user', 'admin', '--org', 'default', '--json'],
@@ -114,6 +115,18 @@ describe.runIf(available)('Redis outage while serving (S-4)', () => {
     // Never a crash (an unhandled rejection would end it): the same process served throughout.
     expect(keygate.child.exitCode).toBeNull();
     expect(keygate.child.signalCode).toBeNull();
+  });
+
+  it('keygate wsse nonces delete forgets the nonces kept in Redis (W-11)', async () => {
+    const header = freshHeader();
+    expect((await get(`${keygate.url}/api/v1/me`, { 'X-WSSE': header })).status).toBe(200);
+    const present = await nonceKeysInRedis();
+    expect(present).toBeGreaterThan(0);
+    const deleted = await runKeygate(['wsse', 'nonces', 'delete', '--json'], { env });
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ deleted: present });
+    expect(await nonceKeysInRedis()).toBe(0);
+    expect((await get(`${keygate.url}/api/v1/me`, { 'X-WSSE': header })).status).toBe(200);
   });
 
   it('the replay store rejects at once while down, reports the outage once, and resumes', async () => {

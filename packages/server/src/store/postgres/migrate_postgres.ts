@@ -14,18 +14,21 @@ const MIGRATION_TIMEOUT_MS = 10 * 60 * 1000;
  * migrator holds a session-level advisory lock on one connection while it reads what is
  * applied and runs the rest in one transaction, so a second process waits, then finds
  * everything applied and does nothing.
- * @param options - the database URL (pool size and timeout are not used: one connection, long
- *   timeout).
+ * @param options - the database URL and connection timeout (one connection; statements may run
+ *   for up to 10 minutes).
  * @returns the names of the migrations this run applied (empty when up to date).
  * @throws Error naming the failed migration (rolled back), or the driver's error when the
  *   database cannot be reached.
  */
 export async function migratePostgres(options: PostgresOptions): Promise<MigrationReport> {
-  const db = openPostgresDatabase({
-    url: options.url,
-    poolSize: 1,
-    timeoutMs: MIGRATION_TIMEOUT_MS,
-  });
+  const db = openPostgresDatabase(
+    {
+      url: options.url,
+      poolSize: 1,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    },
+    MIGRATION_TIMEOUT_MS,
+  );
   try {
     return await migrateToLatest(db);
   } finally {

@@ -69,18 +69,26 @@ function discardingBrokenClients(pool: pg.Pool): PostgresPool {
  *   returns.
  * Nothing connects until the first query. The schema is not touched; run migrations next.
  * @param options - URL, pool size and timeout.
+ * @param statementTimeoutMs - a longer statement timeout than `timeoutMs` for work that waits on
+ *   purpose (the migrator's advisory lock); connecting still gives up after `timeoutMs`.
  * @returns Kysely on the pool (`destroy()` ends the pool).
  * @throws TypeError for a URL that is not `postgres:`/`postgresql:` or out-of-range numbers; the
  *   message never contains the URL.
  */
-export function openPostgresDatabase(options: PostgresOptions): Kysely<Database> {
+export function openPostgresDatabase(
+  options: PostgresOptions,
+  statementTimeoutMs?: number,
+): Kysely<Database> {
   const poolSize = options.poolSize ?? DEFAULT_POSTGRES_POOL_SIZE;
   const timeoutMs = options.timeoutMs ?? DEFAULT_POSTGRES_TIMEOUT_MS;
+  const statementMs = statementTimeoutMs ?? timeoutMs;
   if (!Number.isSafeInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
     throw new TypeError('poolSize must be a whole number from 1 to 1000');
   }
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 3_600_000) {
-    throw new TypeError('timeoutMs must be a whole number of milliseconds from 100 to 3600000');
+  for (const ms of [timeoutMs, statementMs]) {
+    if (!Number.isSafeInteger(ms) || ms < 100 || ms > 3_600_000) {
+      throw new TypeError('timeouts must be whole numbers of milliseconds from 100 to 3600000');
+    }
   }
   if (
     !URL.canParse(options.url) ||
@@ -93,9 +101,9 @@ export function openPostgresDatabase(options: PostgresOptions): Kysely<Database>
     max: poolSize,
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
     connectionTimeoutMillis: timeoutMs,
-    statement_timeout: timeoutMs,
-    idle_in_transaction_session_timeout: 2 * timeoutMs,
-    query_timeout: timeoutMs + 1000,
+    statement_timeout: statementMs,
+    idle_in_transaction_session_timeout: 2 * statementMs,
+    query_timeout: statementMs + 1000,
     keepAlive: true,
     application_name: 'keygate',
   });

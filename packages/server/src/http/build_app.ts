@@ -5,7 +5,8 @@ import type { GrantDeps } from '../core/oauth/grant_deps.js';
 import { createTokenService } from '../core/tokens/create_token_service.js';
 import { SigningKeyCache } from '../core/tokens/signing_key_cache.js';
 import { VerifiedTokenCache } from '../core/tokens/verified_token_cache.js';
-import type { WsseVerifierDeps } from '../core/wsse/verify_username_token.js';
+import { CredentialCache } from '../core/wsse/credential_cache.js';
+import type { WssePrincipal, WsseVerifierDeps } from '../core/wsse/verify_username_token.js';
 import type { AppDeps } from './app_deps.js';
 import { createAuthenticationHook } from './authenticate_request.js';
 import { installErrorHandlers } from './install_error_handlers.js';
@@ -55,7 +56,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       accessTokenLifetimeSeconds: config.oauth.accessTokenLifetimeSeconds,
     },
   );
-  const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now };
+  // Credential lookups are cached while the store's dataVersion says nothing changed.
+  const credentialCache = new CredentialCache<WssePrincipal>();
+  const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now, credentialCache };
   const grants: GrantDeps = {
     store,
     tokens,

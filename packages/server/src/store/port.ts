@@ -136,6 +136,9 @@ export interface NonceStore {
    * Records `key` as used for `ttlSeconds` from `now` (a negative ttl means forever).
    * Returns true exactly once per live key, as one atomic operation: concurrent callers with
    * the same key get exactly one true. A key whose record has expired may be consumed again.
+   * Resolves true only once the record is durably committed (S-5: it survives the process
+   * being killed right after), so an adapter may batch concurrent calls into one transaction
+   * as long as it resolves none of them before that transaction commits.
    */
   consume(key: string, ttlSeconds: number, now: number): Promise<boolean>;
   /** Forgets every nonce (`keygate wsse nonces delete`); returns how many were dropped. */
@@ -369,6 +372,26 @@ export interface Store {
   readonly refreshTokens: RefreshTokenRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;
+  /**
+   * Optional change detection for caches of what authentication reads (organizations, users,
+   * memberships, credentials), so a key disabled, reset or revoked anywhere (this store, another
+   * connection, the `keygate` CLI in another process) takes effect on the next request.
+   *
+   * Returns an opaque token, synchronously and cheaply (it is called on every authenticated
+   * request). Contract: once a write to those tables has committed, by this store or by any
+   * other connection or process on the same database, every later call returns a token different
+   * from every token returned before that commit. A caller may therefore keep serving a value it
+   * read after seeing token T for as long as this still returns T. The token may also change
+   * for unrelated writes or spontaneously (callers only refill their cache).
+   *
+   * Adapters that cannot observe other processes' commits cheaply may return a token that also
+   * changes with time (e.g. the current second, bounding staleness to about 1 s), or omit the
+   * method: callers then read the store on every request and cache nothing. Memory and SQLite
+   * implement it (SQLite: `PRAGMA data_version` of a connection that writes none of those
+   * tables, which changes whenever any other connection commits). Throws
+   * `StoreUnavailableError` once the store is closed or unreachable.
+   */
+  dataVersion?(): string | number;
   /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

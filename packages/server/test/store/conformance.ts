@@ -1236,6 +1236,43 @@ export function describeStoreConformance(
       });
     });
 
+    describe('data version (optional: caches of authentication data)', () => {
+      /** Runs `write` and expects `dataVersion` to have moved on afterwards. */
+      async function expectNewVersion(write: () => Promise<unknown>): Promise<void> {
+        const dataVersion = store.dataVersion?.bind(store);
+        if (dataVersion === undefined) return;
+        const before = dataVersion();
+        await write();
+        expect(dataVersion()).not.toEqual(before);
+      }
+
+      it('moves on after every write to organizations, users, memberships or credentials', async () => {
+        await expectNewVersion(() => store.organizations.create(organization('o1')));
+        await expectNewVersion(() => store.organizations.create(organization('o2')));
+        await expectNewVersion(() => store.users.create(user('u1')));
+        await expectNewVersion(() =>
+          store.memberships.add({ userId: 'u1', organizationId: 'o1', createdAt: T0 }),
+        );
+        await expectNewVersion(() => store.credentials.create(credential('c1', 'u1', 'o1')));
+        await expectNewVersion(() => store.credentials.setStatus('c1', 'disabled'));
+        await expectNewVersion(() => store.credentials.setStatus('c1', 'active'));
+        await expectNewVersion(() => store.credentials.replaceSecret('c1', 'sealed-2', T0 + 1));
+        await expectNewVersion(() => store.credentials.resealAll((r) => `${r.secretCiphertext}!`));
+        await expectNewVersion(() => store.users.setDisabled('u1', T0));
+        await expectNewVersion(() => store.users.setDisabled('u1', null));
+        await expectNewVersion(() => store.users.setPasswordHash('u1', 'hash'));
+        await expectNewVersion(() => store.organizations.setDisabled('o1', T0));
+        await expectNewVersion(() => store.credentials.setStatus('c1', 'revoked'));
+      });
+
+      it('is a string or number, and throws StoreUnavailableError once the store is closed', async () => {
+        if (store.dataVersion === undefined) return;
+        expect(['string', 'number']).toContain(typeof store.dataVersion());
+        await store.close();
+        expect(() => store.dataVersion?.()).toThrow(StoreUnavailableError);
+      });
+    });
+
     describe('concurrency', () => {
       it('50 parallel consumes of one authorization code: exactly one consumed', async () => {
         await seedOAuth();
@@ -1314,6 +1351,18 @@ export function describeStoreConformance(
         );
         expect(await store.revokedAccessTokens.isRevoked('at1')).toBe(true);
         expect(await store.revokedAccessTokens.purgeExpired(T0 + 11)).toBe(1);
+      });
+
+      it('200 parallel consumes of 50 keys, each asked 4 times: one true per key, fresh after', async () => {
+        const keys = Array.from({ length: 50 }, (_, i) => `contested-${i}`);
+        const calls = [0, 1, 2, 3].flatMap(() => keys);
+        const results = await Promise.all(calls.map((key) => store.nonces.consume(key, 60, T0)));
+        for (const key of keys) {
+          const won = results.filter((r, i) => r && calls[i] === key);
+          expect(won, key).toHaveLength(1);
+        }
+        expect(await store.nonces.consume('contested-0', 60, T0)).toBe(false);
+        expect(await store.nonces.consume('contested-50', 60, T0)).toBe(true);
       });
 
       it('50 parallel creates for one user and organization: one succeeds, 49 conflict', async () => {

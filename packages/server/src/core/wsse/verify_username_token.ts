@@ -3,6 +3,7 @@ import type { CredentialRecord, Store } from '../../store/port.js';
 import type { WssePolicyConfig } from '../config/keygate_config.js';
 import type { Principal } from '../principal.js';
 import { checkCreatedWindow } from './check_created_window.js';
+import type { ActiveCheck, CredentialCache } from './credential_cache.js';
 import { replayKey } from './replay_key.js';
 import { type WsseFailure, wsseFailure } from './wsse_failure.js';
 
@@ -18,6 +19,12 @@ export interface WsseVerifierDeps {
   readonly policy: WssePolicyConfig;
   /** The clock, in epoch milliseconds (injected so tests freeze it). */
   readonly now: () => number;
+  /**
+   * Remembers credential lookups (record, opened secret, still-active checks) between
+   * requests. Used only when the store has `dataVersion`, which keeps it correct across
+   * processes; without either, every request reads the store.
+   */
+  readonly credentialCache?: CredentialCache<WssePrincipal>;
 }
 
 /** The four UsernameToken values, exactly as the client sent them. */
@@ -44,6 +51,13 @@ export interface WsseSuccess {
 }
 
 const DUMMY_SECRET = 'keygate-dummy-secret-for-unknown-usernames-0000000';
+
+/** A candidate credential; `active` is filled in when loaded for the cache, else after consumption. */
+interface Candidate {
+  readonly credential: CredentialRecord;
+  readonly secret: string | null;
+  readonly active?: ActiveCheck<WssePrincipal>;
+}
 
 /**
  * Verifies a UsernameToken in the order of W-7: nonce shape → Created format and window →
@@ -83,8 +97,8 @@ export async function verifyUsernameToken(
   const outsideWindow = checkCreatedWindow(createdMs, nowMs, policy);
   if (outsideWindow) return outsideWindow;
 
-  const candidates = await findCandidates(deps.store, token.username, style);
-  const matched = matchDigest(deps.secrets, candidates, token, nonceBytes);
+  const candidates = await loadCandidates(deps, token.username, style);
+  const matched = matchDigest(candidates, token, nonceBytes);
   if (!matched) {
     return wsseFailure(
       'invalid_credentials',
@@ -94,7 +108,7 @@ export async function verifyUsernameToken(
 
   const ttl = policy.lifetimeSeconds < 0 ? -1 : policy.lifetimeSeconds + policy.futureSkewSeconds;
   const fresh = await deps.store.nonces.consume(
-    replayKey(matched.id, nonceBytes),
+    replayKey(matched.credential.id, nonceBytes),
     ttl,
     Math.floor(nowMs / 1000),
   );
@@ -105,7 +119,41 @@ export async function verifyUsernameToken(
     );
   }
 
-  return resolvePrincipal(deps.store, matched);
+  return matched.active ?? checkActive(deps.store, matched.credential);
+}
+
+/**
+ * The candidates for `username`, from the cache when the store can tell it is current
+ * (`dataVersion` unchanged), else from the store. The version is read before the store, so
+ * what is cached is at least as new as the version it is filed under.
+ */
+async function loadCandidates(
+  deps: WsseVerifierDeps,
+  username: string,
+  style: UsernameStyle,
+): Promise<readonly Candidate[]> {
+  const { store, credentialCache: cache } = deps;
+  if (cache === undefined || store.dataVersion === undefined) {
+    const records = await findCandidates(store, username, style);
+    return records.map((credential) => ({
+      credential,
+      secret: openSecret(deps.secrets, credential),
+    }));
+  }
+  const version = store.dataVersion();
+  const lookup = `${style}\u0000${username}`;
+  const cached = cache.get(version, lookup);
+  if (cached !== undefined) return cached;
+  const records = await findCandidates(store, username, style);
+  const loaded = await Promise.all(
+    records.map(async (credential) => ({
+      credential,
+      secret: openSecret(deps.secrets, credential),
+      active: await checkActive(store, credential),
+    })),
+  );
+  cache.set(version, lookup, loaded);
+  return loaded;
 }
 
 async function findCandidates(
@@ -122,19 +170,18 @@ async function findCandidates(
 }
 
 function matchDigest(
-  secrets: SecretOpener,
-  candidates: readonly CredentialRecord[],
+  candidates: readonly Candidate[],
   token: UsernameTokenInput,
   nonceBytes: Uint8Array,
-): CredentialRecord | null {
+): Candidate | null {
   if (candidates.length === 0) {
     verifyPasswordDigest(token.passwordDigest, nonceBytes, token.created, DUMMY_SECRET);
     return null;
   }
-  let matched: CredentialRecord | null = null;
+  let matched: Candidate | null = null;
   // Every candidate is checked, so the work does not reveal which organization matched.
   for (const candidate of candidates) {
-    const secret = openSecret(secrets, candidate);
+    const { secret } = candidate;
     const ok = verifyPasswordDigest(
       token.passwordDigest,
       nonceBytes,
@@ -156,10 +203,11 @@ function openSecret(secrets: SecretOpener, credential: CredentialRecord): string
   }
 }
 
-async function resolvePrincipal(
+/** The still-active checks (last step of W-7): key, user, organization, membership. */
+async function checkActive(
   store: Store,
   credential: CredentialRecord,
-): Promise<WsseSuccess | WsseFailure> {
+): Promise<ActiveCheck<WssePrincipal>> {
   const [user, organization, member] = await Promise.all([
     store.users.findById(credential.userId),
     store.organizations.findById(credential.organizationId),

@@ -1,5 +1,6 @@
 import type { Store } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
+import { countWrites } from './count_writes.js';
 import { createMemoryAuthorizationCodes } from './memory_authorization_codes.js';
 import { createMemoryCounters } from './memory_counters.js';
 import { createMemoryCredentials } from './memory_credentials.js';
@@ -10,7 +11,7 @@ import { createMemoryOrganizations } from './memory_organizations.js';
 import { createMemoryRefreshTokens } from './memory_refresh_tokens.js';
 import { createMemoryRevokedAccessTokens } from './memory_revoked_access_tokens.js';
 import { createMemorySigningKeys } from './memory_signing_keys.js';
-import { createMemoryTables } from './memory_tables.js';
+import { assertOpen, createMemoryTables } from './memory_tables.js';
 import { createMemoryTokenFamilies } from './memory_token_families.js';
 import { createMemoryUsers } from './memory_users.js';
 
@@ -19,17 +20,36 @@ import { createMemoryUsers } from './memory_users.js';
  * throwaway runs. It follows every rule of the port exactly as the SQL adapters do (it passes
  * the same conformance suite): unique constraints, one usable credential per user and
  * organization, final `revoked`, nonce expiry, all-or-nothing `resealAll`, the OAuth tables'
- * references and cascades, and single-use codes and refresh tokens. After `close()`
- * every operation rejects with `StoreUnavailableError`, like a database that went away.
+ * references and cascades, and single-use codes and refresh tokens. Its `dataVersion` counts
+ * writes to organizations, users, memberships and credentials (nothing else can change them).
+ * After `close()` every operation rejects with `StoreUnavailableError`, like a database that
+ * went away.
  */
 export function createMemoryStore(): Store {
   const tables = createMemoryTables();
+  // `dataVersion`: moves on after every write to what authentication caches read.
+  let version = 0;
+  const changed = () => {
+    version += 1;
+  };
   return {
     kind: 'memory',
-    organizations: createMemoryOrganizations(tables),
-    users: createMemoryUsers(tables),
-    memberships: createMemoryMemberships(tables),
-    credentials: createMemoryCredentials(tables),
+    organizations: countWrites(
+      createMemoryOrganizations(tables),
+      ['create', 'setDisabled'],
+      changed,
+    ),
+    users: countWrites(
+      createMemoryUsers(tables),
+      ['create', 'setDisabled', 'setPasswordHash'],
+      changed,
+    ),
+    memberships: countWrites(createMemoryMemberships(tables), ['add'], changed),
+    credentials: countWrites(
+      createMemoryCredentials(tables),
+      ['create', 'replaceSecret', 'setStatus', 'resealAll'],
+      changed,
+    ),
     nonces: createMemoryNonces(tables),
     counters: createMemoryCounters(tables),
     oauthClients: createMemoryOAuthClients(tables),
@@ -38,6 +58,10 @@ export function createMemoryStore(): Store {
     refreshTokens: createMemoryRefreshTokens(tables),
     signingKeys: createMemorySigningKeys(tables),
     revokedAccessTokens: createMemoryRevokedAccessTokens(tables),
+    dataVersion() {
+      assertOpen(tables);
+      return version;
+    },
     async ping() {
       if (!tables.open) throw new StoreUnavailableError('memory store is closed');
     },

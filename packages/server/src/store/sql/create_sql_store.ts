@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Store } from '../port.js';
+import type { NonceStore, Store } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
 import type { Database } from './database.js';
 import { createSqlAuthorizationCodes } from './sql_authorization_codes.js';
@@ -24,6 +24,15 @@ export interface SqlStoreOptions {
   readonly db: Kysely<Database>;
   /** Maps the driver's errors to the port's (the dialect-specific part). */
   readonly translateError: SqlErrorTranslator;
+  /**
+   * Optional: the dialect's own `NonceStore.consume` (same upsert, e.g. SQLite's group
+   * commit); without it the shared Kysely statement is used.
+   */
+  readonly consumeNonce?: NonceStore['consume'];
+  /** Optional: `Store.dataVersion`; without it the store has none (callers do not cache). */
+  readonly dataVersion?: () => string | number;
+  /** Optional: runs on `close()` after new operations are refused, before Kysely is destroyed. */
+  readonly onClose?: () => Promise<void>;
 }
 
 /**
@@ -34,15 +43,16 @@ export interface SqlStoreOptions {
  * (`UPDATE … WHERE consumed_at IS NULL RETURNING *`), never read-then-write. `close()` destroys the Kysely instance.
  * @param options - dialect, database and error translator.
  */
-export function createSqlStore({ kind, db, translateError }: SqlStoreOptions): Store {
+export function createSqlStore(options: SqlStoreOptions): Store {
+  const { kind, db, translateError, onClose } = options;
   const context = createSqlContext(db, translateError);
-  return {
+  const store: Store = {
     kind,
     organizations: createSqlOrganizations(context),
     users: createSqlUsers(context),
     memberships: createSqlMemberships(context),
     credentials: createSqlCredentials(context),
-    nonces: createSqlNonces(context),
+    nonces: createSqlNonces(context, options.consumeNonce),
     counters: createSqlCounters(context),
     oauthClients: createSqlOAuthClients(context),
     tokenFamilies: createSqlTokenFamilies(context),
@@ -61,7 +71,24 @@ export function createSqlStore({ kind, db, translateError }: SqlStoreOptions): S
     async close() {
       if (context.closed) return;
       context.markClosed();
-      await db.destroy();
+      try {
+        await onClose?.();
+      } finally {
+        await db.destroy();
+      }
+    },
+  };
+  const { dataVersion } = options;
+  if (dataVersion === undefined) return store;
+  return {
+    ...store,
+    dataVersion() {
+      if (context.closed) throw new StoreUnavailableError('store is closed');
+      try {
+        return dataVersion();
+      } catch (error) {
+        throw translateError(error);
+      }
     },
   };
 }

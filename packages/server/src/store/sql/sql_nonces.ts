@@ -7,8 +7,13 @@ import type { SqlContext } from './sql_context.js';
  * The replay store in `wsse_nonces` (W-6). A record with `expires_at = e` is live while
  * `now < e`; `expires_at` null means forever.
  * @param context - database and error guard.
+ * @param fastConsume - a dialect's own `consume` running the same upsert (SQLite's
+ *   group-committing writer); when given it replaces the Kysely statement below.
  */
-export function createSqlNonces({ db, guard }: SqlContext): NonceStore {
+export function createSqlNonces(
+  { db, guard }: SqlContext,
+  fastConsume?: NonceStore['consume'],
+): NonceStore {
   // One atomic statement: insert a new key, or take over an expired record; a live record
   // makes the upsert's WHERE false, so nothing changes and the affected-row count is 0. Both
   // SQLite and PostgreSQL serialise conflicting upserts on the key, so exactly one of any
@@ -30,6 +35,7 @@ export function createSqlNonces({ db, guard }: SqlContext): NonceStore {
 
   return {
     consume(key, ttlSeconds, now) {
+      if (fastConsume) return guard(() => fastConsume(key, ttlSeconds, now));
       return guard(async () => {
         checkUnixSeconds(ttlSeconds, 'ttlSeconds');
         checkUnixSeconds(now, 'now');

@@ -36,23 +36,36 @@ export interface SqliteFileOptions {
  * @throws the driver's error when the file cannot be opened or is not a database.
  */
 export function openSqliteDatabase({ file }: SqliteFileOptions): Kysely<Database> {
-  mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new BetterSqlite3(file);
-  let canonical: string;
-  try {
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    canonical = realpathSync(file);
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
+  const { sqlite, canonical } = openSqliteConnection(file);
   return new Kysely<Database>({
     dialect: new ImmediateSqliteDialect(
       { database: withStatementCache(sqlite) },
       openInProcessFileLock(canonical),
     ),
   });
+}
+
+/**
+ * Opens one better-sqlite3 connection on `file` (creating its directory) with the pragmas
+ * described at {@link openSqliteDatabase}.
+ * @param file - the database file.
+ * @returns the connection and the file's canonical path (the key of its in-process lock).
+ * @throws the driver's error when the file cannot be opened or is not a database.
+ */
+export function openSqliteConnection(file: string): {
+  sqlite: BetterSqlite3.Database;
+  canonical: string;
+} {
+  mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  try {
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    return { sqlite, canonical: realpathSync(file) };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
 }

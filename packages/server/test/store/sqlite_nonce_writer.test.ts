@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite/open_sqlite_store.js';
+
+/**
+ * The SQLite store's second connection: group-committed nonce consumption (W-6, S-5) and the
+ * `dataVersion` that authentication caches rely on (acceptance 7 of the WSSE issue).
+ */
+const NOW = Math.floor(Date.now() / 1000);
+
+let root: string;
+let serial = 0;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'keygate-nonce-writer-'));
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function freshFile(): string {
+  serial += 1;
+  return join(root, `case-${serial}`, 'keygate.sqlite');
+}
+
+async function seed(store: Awaited<ReturnType<typeof openSqliteStore>>): Promise<void> {
+  await store.organizations.create({ id: 'o1', name: 'Acme', createdAt: NOW, disabledAt: null });
+  await store.users.create({
+    id: 'u1',
+    login: 'alice',
+    email: null,
+    passwordHash: null,
+    createdAt: NOW,
+    disabledAt: null,
+  });
+  await store.credentials.create({
+    id: 'c1',
+    key: 'k1',
+    userId: 'u1',
+    organizationId: 'o1',
+    secretCiphertext: 'sealed',
+    status: 'active',
+    createdAt: NOW,
+    secretSetAt: NOW,
+  });
+}
+
+describe('sqlite dataVersion', () => {
+  it('moves when another connection or a raw SQLite connection commits', async () => {
+    const file = freshFile();
+    const server = await openSqliteStore({ file });
+    const cli = await openSqliteStore({ file });
+    try {
+      await seed(server);
+      const before = server.dataVersion?.();
+      expect(before).toBeDefined();
+      await cli.credentials.setStatus('c1', 'disabled');
+      const afterCli = server.dataVersion?.();
+      expect(afterCli).not.toEqual(before);
+
+      const raw = new BetterSqlite3(file);
+      raw.prepare("update users set disabled_at = 1 where id = 'u1'").run();
+      raw.close();
+      expect(server.dataVersion?.()).not.toEqual(afterCli);
+    } finally {
+      await server.close();
+      await cli.close();
+    }
+  });
+
+  it("stays put across reads and the store's own nonce consumption (so caches stay warm)", async () => {
+    const file = freshFile();
+    const store = await openSqliteStore({ file });
+    try {
+      await seed(store);
+      const version = store.dataVersion?.();
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.nonces.consume(`n${i}`, 60, NOW)),
+      );
+      await store.credentials.findByKey('k1');
+      await store.users.findById('u1');
+      expect(store.dataVersion?.()).toEqual(version);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('sqlite group-committed nonces', () => {
+  it('a consume accepted before close is committed, and stays consumed after reopening', async () => {
+    const file = freshFile();
+    const store = await openSqliteStore({ file });
+    const pending = [store.nonces.consume('n1', 3600, NOW), store.nonces.consume('n1', 3600, NOW)];
+    await store.close();
+    expect(await Promise.all(pending)).toEqual([true, false]);
+    const reopened = await openSqliteStore({ file });
+    try {
+      expect(await reopened.nonces.consume('n1', 3600, NOW)).toBe(false);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('one batch of many keys lands in the table, readable by another connection', async () => {
+    const file = freshFile();
+    const store = await openSqliteStore({ file });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => store.nonces.consume(`k${i % 100}`, 60, NOW)),
+      );
+      // Calls are batched in order, so the first call for each key is the one that wins.
+      expect(results.slice(0, 100)).toEqual(Array.from({ length: 100 }, () => true));
+      expect(results.slice(100).some(Boolean)).toBe(false);
+      const raw = new BetterSqlite3(file, { readonly: true });
+      const count = raw.prepare('select count(*) from wsse_nonces').pluck().get();
+      raw.close();
+      expect(count).toBe(100);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('interleaves with a transaction of the other connection without deadlock', async () => {
+    const file = freshFile();
+    const store = await openSqliteStore({ file });
+    try {
+      await seed(store);
+      // resealAll holds BEGIN IMMEDIATE across awaits on the Kysely connection; nonces queued
+      // meanwhile wait for the in-process lock instead of blocking the thread on SQLITE_BUSY.
+      const [resealed, ...consumed] = await Promise.all([
+        store.credentials.resealAll((r) => `${r.secretCiphertext}!`),
+        ...Array.from({ length: 20 }, (_, i) => store.nonces.consume(`n${i}`, 60, NOW)),
+      ]);
+      expect(resealed).toBe(1);
+      expect(consumed).toEqual(Array.from({ length: 20 }, () => true));
+    } finally {
+      await store.close();
+    }
+  });
+});

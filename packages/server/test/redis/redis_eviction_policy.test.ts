@@ -87,31 +87,31 @@ describe.runIf(available)('maxmemory-policy check (S-4)', () => {
   it('stops serving when a reconnect finds an evicting policy, and resumes once fixed', async () => {
     const redis = await server([]);
     const admin = new Redis(redis.url);
+    const events: string[] = [];
     const store = await openRedisReplayStore({
       url: redis.url,
       keyPrefix: uniqueKeyPrefix('reconnect'),
+      onEvent: (event) => events.push(event.type),
     });
     try {
       expect(await store.nonces.consume('n1', 60, NOW)).toBe(true);
       await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
-      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
-      // Reconnected, but not vouched for: it must keep refusing (fail closed).
-      await waitUntil(
-        'the client to reconnect',
-        async () => (await admin.client('LIST')).split('\n').filter(Boolean).length >= 2,
-      );
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      // Reconnected and checked, but found evicting: it must keep refusing (fail closed).
+      await waitUntil('the reconnect check', async () => events.includes('unsafe_policy'));
       const refused = await rejectionOf(store.nonces.consume('n2', 60, NOW));
       expect(refused).toBeInstanceOf(StoreUnavailableError);
       expect(await rejectionOf(store.ping())).toBeInstanceOf(StoreUnavailableError);
 
       await admin.config('SET', 'maxmemory-policy', 'noeviction');
-      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
       await waitUntil('the store to serve again', async () => {
         await store.ping();
         return true;
       });
       expect(await store.nonces.consume('n1', 60, NOW)).toBe(false);
       expect(await store.nonces.consume('n2', 60, NOW)).toBe(true);
+      expect(events).toEqual(['down', 'unsafe_policy', 'up']);
     } finally {
       await store.close();
       await admin.quit();

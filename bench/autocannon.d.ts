@@ -24,6 +24,11 @@ declare module 'autocannon' {
       request: AutocannonRequest,
       context: Record<string, unknown>,
     ) => AutocannonRequest;
+    /**
+     * Called with every response's status and body, before the next request on the same
+     * connection is set up.
+     */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
 
   /** Options for a run (subset). */

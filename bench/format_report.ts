@@ -19,6 +19,7 @@ function row(target: TargetSummary): string[] {
     target.medianLatencyP50.toFixed(1),
     target.medianLatencyP99.toFixed(1),
     String(target.non2xx),
+    String(target.bodyMismatches),
     String(target.errors + target.timeouts),
     percent(target.medianServerCpuPercent),
     percent(target.medianClientCpuPercent),
@@ -46,11 +47,14 @@ function table(rows: readonly string[][]): string {
 /**
  * The human report: one line per target (median req/s, every run's req/s, median p50 and p99
  * latency, non-2xx and error totals, median CPU of server and load generator, the most CPU
- * other work took during a run), then the ratio with the verdict, and warnings when other
- * work competed with a run or a server was not saturated (then something else, usually the
- * load generator, set that figure).
+ * other work took during a run), then one line per comparison with its ratio and verdict,
+ * and warnings when other work competed with a run or a server was not saturated (then
+ * something else, usually the load generator, set that figure).
  */
-export function formatReport(comparison: Comparison): string {
+export function formatReport(
+  targets: readonly TargetSummary[],
+  comparisons: readonly Comparison[],
+): string {
   const header = [
     'target',
     'req/s (median)',
@@ -58,18 +62,20 @@ export function formatReport(comparison: Comparison): string {
     'p50 ms',
     'p99 ms',
     'non-2xx',
+    'bad body',
     'errors',
     'server CPU',
     'client CPU',
     'other CPU (max)',
   ];
-  const lines = [
-    table([header, row(comparison.bare), row(comparison.keygate)]),
-    '',
-    `ratio keygate/bare: ${comparison.ratio.toFixed(2)} (target ≥ ${comparison.target.toFixed(2)}) ${comparison.verdict}` +
-      `   per round: ${comparison.roundRatios.map((ratio) => ratio.toFixed(2)).join(' / ')}`,
-  ];
-  const disturbed = [comparison.bare, comparison.keygate].flatMap((target) =>
+  const lines = [table([header, ...targets.map(row)]), ''];
+  for (const comparison of comparisons) {
+    lines.push(
+      `ratio ${comparison.name}: ${comparison.ratio.toFixed(2)} (target ≥ ${comparison.target.toFixed(2)}) ${comparison.verdict}` +
+        `   per round: ${comparison.roundRatios.map((ratio) => ratio.toFixed(2)).join(' / ')}`,
+    );
+  }
+  const disturbed = targets.flatMap((target) =>
     target.runs.flatMap((run, i) =>
       run.otherCpuPercent !== null && run.otherCpuPercent > DISTURBED_PERCENT
         ? [`${target.name} round ${i + 1} (${run.otherCpuPercent.toFixed(0)}%)`]
@@ -81,7 +87,8 @@ export function formatReport(comparison: Comparison): string {
       `note: other work on the machine competed with ${disturbed.join(', ')}; those figures are low, rerun when the machine is quiet.`,
     );
   }
-  for (const target of [comparison.bare, comparison.keygate]) {
+  const baselines = new Set(comparisons.map((comparison) => comparison.baseline.name));
+  for (const target of targets) {
     const cpu = target.medianServerCpuPercent;
     // A server starved by other work is covered by the note above.
     const starved = (target.maxOtherCpuPercent ?? 0) > DISTURBED_PERCENT;
@@ -90,7 +97,7 @@ export function formatReport(comparison: Comparison): string {
     lines.push(
       client >= SATURATED_PERCENT
         ? `note: ${target.name} used only ${cpu.toFixed(0)}% of a core while the load generator used ${client.toFixed(0)}%: the client, not the server, set this figure.` +
-            (target === comparison.bare ? ' The ratio overstates keygate.' : '')
+            (baselines.has(target.name) ? ' Ratios against it overstate the other side.' : '')
         : `note: ${target.name} used only ${cpu.toFixed(0)}% of a core with the load generator at ${client.toFixed(0)}%: the server spent the rest waiting (disk syncs, locks), not computing.`,
     );
   }

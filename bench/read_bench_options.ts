@@ -1,5 +1,15 @@
 import { parseArgs } from 'node:util';
 
+/**
+ * What can be measured. Each scenario brings its baseline: `wsse` and `bearer` are compared
+ * with the bare Fastify route, `api_keys` with oidc-provider's `client_credentials` grant;
+ * `refresh_token` has no baseline (its figure is reported alone).
+ */
+export const SCENARIOS = ['wsse', 'bearer', 'api_keys', 'refresh_token'] as const;
+
+/** One of {@link SCENARIOS}. */
+export type Scenario = (typeof SCENARIOS)[number];
+
 /** Benchmark settings, from flags, then `BENCH_*` environment variables, then defaults. */
 export interface BenchOptions {
   /** Seconds per measured run. */
@@ -10,8 +20,14 @@ export interface BenchOptions {
   readonly pipelining: number;
   /** How many times each target is measured (A B, A B, …). */
   readonly rounds: number;
-  /** Required keygate / bare ratio. */
+  /** Scenarios to run, in {@link SCENARIOS} order. */
+  readonly scenarios: readonly Scenario[];
+  /** Required wsse / bare ratio. */
   readonly target: number;
+  /** Required bearer / bare ratio. */
+  readonly bearerTarget: number;
+  /** Required api_keys / oidc_client_credentials ratio. */
+  readonly apiKeysTarget: number;
   /** Write V8 CPU profiles of both servers into the results folder (slows them down). */
   readonly cpuProf: boolean;
   readonly help: boolean;
@@ -61,19 +77,43 @@ const NUMERIC = {
   },
   rounds: { flag: 'rounds', env: 'BENCH_ROUNDS', fallback: 3, min: 2, max: 9, integer: true },
   target: { flag: 'target', env: 'BENCH_TARGET', fallback: 0.6, min: 0, max: 10, integer: false },
+  bearerTarget: {
+    flag: 'bearer-target',
+    env: 'BENCH_BEARER_TARGET',
+    fallback: 0.8,
+    min: 0,
+    max: 10,
+    integer: false,
+  },
+  apiKeysTarget: {
+    flag: 'api-keys-target',
+    env: 'BENCH_API_KEYS_TARGET',
+    fallback: 2,
+    min: 0,
+    max: 100,
+    integer: false,
+  },
 } satisfies Record<string, NumericOption>;
 
 /** `--help` text. */
 export const USAGE = `Usage: npm run bench -- [options]
 
-Requests/s of a bare Fastify route vs. keygate's WSSE-protected GET /api/v1/me, on 127.0.0.1.
+Requests/s, on 127.0.0.1, of keygate's WSSE- and Bearer-protected GET /api/v1/me against a
+bare Fastify route, and of keygate's api_keys and refresh_token grants against oidc-provider's
+client_credentials grant.
 
+  --scenario <list>   comma-separated: ${SCENARIOS.join(', ')} (env BENCH_SCENARIO,
+                      default all); baselines (bare, oidc_client_credentials) come along
   --duration <s>      seconds per measured run (env BENCH_DURATION, default 10, max 60)
   --warmup <s>        warm-up seconds per target (env BENCH_WARMUP, default 3)
   --connections <n>   concurrent connections (env BENCH_CONNECTIONS, default 50)
   --pipelining <n>    requests in flight per connection (env BENCH_PIPELINING, default 1)
   --rounds <n>        measured runs per target, alternating (env BENCH_ROUNDS, default 3, min 2)
-  --target <ratio>    required keygate/bare ratio (env BENCH_TARGET, default 0.6)
+  --target <ratio>    required wsse/bare ratio (env BENCH_TARGET, default 0.6)
+  --bearer-target <r> required bearer/bare ratio (env BENCH_BEARER_TARGET, default 0.8)
+  --api-keys-target <r>
+                      required api_keys/oidc_client_credentials ratio (env
+                      BENCH_API_KEYS_TARGET, default 2)
   --cpu-prof          write V8 CPU profiles of both servers to bench/results/ (slows them)
   --help              this text
 `;
@@ -95,6 +135,9 @@ export function readBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       pipelining: { type: 'string' },
       rounds: { type: 'string' },
       target: { type: 'string' },
+      'bearer-target': { type: 'string' },
+      'api-keys-target': { type: 'string' },
+      scenario: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -125,8 +168,26 @@ export function readBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     connections: numeric(NUMERIC.connections),
     pipelining: numeric(NUMERIC.pipelining),
     rounds: numeric(NUMERIC.rounds),
+    scenarios: readScenarios(values.scenario ?? env.BENCH_SCENARIO),
     target: numeric(NUMERIC.target),
+    bearerTarget: numeric(NUMERIC.bearerTarget),
+    apiKeysTarget: numeric(NUMERIC.apiKeysTarget),
     cpuProf: values['cpu-prof'] === true || env.BENCH_CPU_PROF === '1',
     help: values.help === true,
   };
+}
+
+function readScenarios(text: string | undefined): readonly Scenario[] {
+  if (text === undefined || text.trim() === '' || text.trim() === 'all') return SCENARIOS;
+  const wanted = new Set<string>();
+  for (const name of text.split(',')) {
+    const trimmed = name.trim();
+    if (!(SCENARIOS as readonly string[]).includes(trimmed)) {
+      throw new Error(
+        `--scenario: unknown scenario "${trimmed}"; choose from ${SCENARIOS.join(', ')} or all`,
+      );
+    }
+    wanted.add(trimmed);
+  }
+  return SCENARIOS.filter((scenario) => wanted.has(scenario));
 }

@@ -1,4 +1,4 @@
-import autocannon, { type AutocannonResult } from 'autocannon';
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { readMachineCpu } from './read_machine_cpu.js';
 import type { ServerProcess } from './start_server_process.js';
 
@@ -10,13 +10,33 @@ export interface LoadSettings {
   readonly durationSeconds: number;
 }
 
+/**
+ * What every request of a run is: method and path, plus a hook that fills in the parts that
+ * must be fresh for each request (a WSSE header, a grant body, an unconsumed refresh token),
+ * and a check of every 2xx body.
+ */
+export interface LoadRequest {
+  readonly method: 'GET' | 'POST';
+  /** Request path, e.g. `/api/v1/me`. */
+  readonly path: string;
+  /** Headers sent unchanged on every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Called once for every request written (autocannon's `setupRequest`): sets what must be
+   * fresh, e.g. `headers['x-wsse']` or `body`.
+   */
+  prepare(request: AutocannonRequest): void;
+  /**
+   * Called for every 2xx response with its body, before the next request on that connection
+   * is prepared; false counts a body mismatch (a correctness failure).
+   */
+  check(body: string): boolean;
+}
+
 /** One load run against one target. */
 export interface LoadRunInput extends LoadSettings {
   readonly server: ServerProcess;
-  /** Request path, e.g. `/api/v1/me`. */
-  readonly path: string;
-  /** Builds the X-WSSE header value; called once for every request written. */
-  readonly wsseHeader: () => string;
+  readonly request: LoadRequest;
 }
 
 /** What one run measured. */
@@ -34,8 +54,10 @@ export interface LoadRunResult {
   /** Milliseconds. */
   readonly latencyP50: number;
   readonly latencyP99: number;
-  /** Headers generated (one per request written, answered or not). */
-  readonly headersGenerated: number;
+  /** Requests prepared (one per request written, answered or not). */
+  readonly requestsPrepared: number;
+  /** 2xx answers whose body failed the target's check. Must be zero. */
+  readonly bodyMismatches: number;
   /** Share of one core the load generator (this process) used, in percent. */
   readonly clientCpuPercent: number;
   /** Share of one core the server child used, in percent; null off Linux. */
@@ -56,13 +78,16 @@ const MAX_REQUESTS_PER_SECOND = 50_000;
 const OVERRUN_GRACE_MS = 20_000;
 
 /**
- * Drives `GET <path>` on one server with autocannon from this process, generating a fresh
- * X-WSSE header for every request through `setupRequest`, and measures CPU use of both sides.
+ * Drives one server with autocannon from this process, preparing every request through
+ * `input.request.prepare` (`setupRequest`) and checking every 2xx body (`onResponse`), and
+ * measures CPU use of both sides.
  * The run is bounded in time (duration, plus a watchdog) and in count (`maxOverallRequests`).
  * @throws Error when autocannon fails or the server exits during the run.
  */
 export async function runLoad(input: LoadRunInput): Promise<LoadRunResult> {
-  let headersGenerated = 0;
+  let requestsPrepared = 0;
+  let bodyMismatches = 0;
+  const { request: plan } = input;
   const serverCpuBefore = input.server.cpuSeconds();
   const machineBefore = readMachineCpu();
   const clientCpuBefore = process.cpuUsage();
@@ -79,12 +104,16 @@ export async function runLoad(input: LoadRunInput): Promise<LoadRunResult> {
         maxOverallRequests: Math.ceil(input.durationSeconds * MAX_REQUESTS_PER_SECOND),
         requests: [
           {
-            method: 'GET',
-            path: input.path,
+            method: plan.method,
+            path: plan.path,
+            headers: { ...plan.headers },
             setupRequest(request) {
-              headersGenerated++;
-              request.headers['x-wsse'] = input.wsseHeader();
+              requestsPrepared++;
+              plan.prepare(request);
               return request;
+            },
+            onResponse(status, body) {
+              if (status >= 200 && status < 300 && !plan.check(body)) bodyMismatches++;
             },
           },
         ],
@@ -141,7 +170,8 @@ export async function runLoad(input: LoadRunInput): Promise<LoadRunResult> {
     statusCodes,
     latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
-    headersGenerated,
+    requestsPrepared,
+    bodyMismatches,
     clientCpuPercent: percentOfCore(clientSeconds),
     serverCpuPercent: serverSeconds === null ? null : percentOfCore(serverSeconds),
     otherCpuPercent:

@@ -89,9 +89,18 @@ export async function startKeygate(
   };
 }
 
-function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * Runs one `keygate …` command to completion and resolves with its stdout.
+ * @param input - written to its stdin (e.g. a password for `--password-stdin`).
+ * @throws Error with the command's stderr when it fails.
+ */
+export function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [KEYGATE_BIN, ...args],
       { env, timeout: 60_000 },
@@ -103,5 +112,6 @@ function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string
         }
       },
     );
+    child.stdin?.end(input ?? '');
   });
 }

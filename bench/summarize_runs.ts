@@ -11,6 +11,7 @@ export interface TargetSummary {
   readonly medianLatencyP99: number;
   /** Totals over the measured runs. */
   readonly non2xx: number;
+  readonly bodyMismatches: number;
   readonly errors: number;
   readonly timeouts: number;
   readonly medianClientCpuPercent: number;
@@ -20,13 +21,15 @@ export interface TargetSummary {
   readonly maxOtherCpuPercent: number | null;
 }
 
-/** The comparison the benchmark exists for. */
+/** One of the comparisons the benchmark exists for: a target against its baseline. */
 export interface Comparison {
-  readonly bare: TargetSummary;
-  readonly keygate: TargetSummary;
-  /** Median keygate req/s over median bare req/s. */
+  /** E.g. `wsse/bare`. */
+  readonly name: string;
+  readonly baseline: TargetSummary;
+  readonly subject: TargetSummary;
+  /** Median subject req/s over median baseline req/s. */
   readonly ratio: number;
-  /** keygate / bare for each round (same position in the A B A B sequence). */
+  /** subject / baseline for each round (same position in the A B A B sequence). */
   readonly roundRatios: readonly number[];
   readonly target: number;
   readonly verdict: 'PASS' | 'BELOW';
@@ -47,6 +50,7 @@ export function summarizeTarget(name: string, runs: readonly LoadRunResult[]): T
     medianLatencyP50: median(runs.map((run) => run.latencyP50)),
     medianLatencyP99: median(runs.map((run) => run.latencyP99)),
     non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    bodyMismatches: runs.reduce((sum, run) => sum + run.bodyMismatches, 0),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     timeouts: runs.reduce((sum, run) => sum + run.timeouts, 0),
     medianClientCpuPercent: median(runs.map((run) => run.clientCpuPercent)),
@@ -60,18 +64,26 @@ export function summarizeTarget(name: string, runs: readonly LoadRunResult[]): T
 }
 
 /**
- * Compares keygate with the bare route: the ratio of the median req/s and the verdict against
+ * Compares a target with its baseline: the ratio of the median req/s and the verdict against
  * `target` (PASS when ratio ≥ target).
  */
 export function compareTargets(
-  bare: TargetSummary,
-  keygate: TargetSummary,
+  baseline: TargetSummary,
+  subject: TargetSummary,
   target: number,
 ): Comparison {
-  const ratio = keygate.medianRequestsPerSecond / bare.medianRequestsPerSecond;
-  const roundRatios = keygate.runs.map((run, i) => {
-    const bareRun = bare.runs[i];
-    return bareRun ? run.requestsPerSecond / bareRun.requestsPerSecond : Number.NaN;
+  const ratio = subject.medianRequestsPerSecond / baseline.medianRequestsPerSecond;
+  const roundRatios = subject.runs.map((run, i) => {
+    const baselineRun = baseline.runs[i];
+    return baselineRun ? run.requestsPerSecond / baselineRun.requestsPerSecond : Number.NaN;
   });
-  return { bare, keygate, ratio, roundRatios, target, verdict: ratio >= target ? 'PASS' : 'BELOW' };
+  return {
+    name: `${subject.name}/${baseline.name}`,
+    baseline,
+    subject,
+    ratio,
+    roundRatios,
+    target,
+    verdict: ratio >= target ? 'PASS' : 'BELOW',
+  };
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config/validate_config.js';
 import { KeygateError } from '../core/errors.js';
+import { StoreUnavailableError } from '../store/port.js';
 import type { CliIo } from './cli_io.js';
 import { registerApiKeyCommands } from './commands/apikey_commands.js';
 import { registerClientCommands } from './commands/client_commands.js';
@@ -43,6 +44,8 @@ function describeError(error: unknown): string {
     return `invalid configuration: ${error.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
   }
   if (error instanceof KeygateError) return error.message;
+  // The database cannot be opened or reached: its message names it (password redacted).
+  if (error instanceof StoreUnavailableError) return error.message;
   if (error instanceof Error && error.name === 'MasterKeyError') return error.message;
   return error instanceof Error ? `unexpected error: ${error.message}` : 'unexpected error';
 }

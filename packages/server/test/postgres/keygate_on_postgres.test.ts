@@ -175,7 +175,9 @@ describe('database URL errors', () => {
       env: { KEYGATE_DATABASE_URL: 'postgres://keygate:hunter2-secret@127.0.0.1:1/keygate' },
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('postgres://keygate:***@127.0.0.1:1/keygate');
+    expect(result.stderr).toContain(
+      'keygate: cannot open PostgreSQL database postgres://keygate:***@127.0.0.1:1/keygate',
+    );
     expect(result.stderr).not.toContain('hunter2');
   });
 

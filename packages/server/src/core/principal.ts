@@ -1,5 +1,5 @@
 /** The authentication schemes keygate understands on protected routes. */
-export type AuthScheme = 'wsse' | 'bearer';
+export type AuthScheme = 'wsse' | 'bearer' | 'legacy_jwt';
 
 /** Who a request acts as, whatever scheme proved it. */
 export interface Principal {

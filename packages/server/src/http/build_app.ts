@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { LegacyDeps } from '../core/legacy/legacy_deps.js';
 import type { GrantDeps } from '../core/oauth/grant_deps.js';
 import { createTokenService } from '../core/tokens/create_token_service.js';
 import { SigningKeyCache } from '../core/tokens/signing_key_cache.js';
@@ -10,6 +11,8 @@ import type { WssePrincipal, WsseVerifierDeps } from '../core/wsse/verify_userna
 import type { AppDeps } from './app_deps.js';
 import { createAuthenticationHook } from './authenticate_request.js';
 import { installErrorHandlers } from './install_error_handlers.js';
+import { registerLegacyTokenRoutes } from './legacy/legacy_token_routes.js';
+import { registerWsseTokenRoute } from './legacy/wsse_token_route.js';
 import { registerAuthorizeRoutes } from './oauth/authorize_routes.js';
 import { registerDiscoveryRoutes } from './oauth/discovery_routes.js';
 import { registerTokenManagementRoutes } from './oauth/token_management_routes.js';
@@ -58,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   // Credential lookups are cached while the store's dataVersion says nothing changed.
   const credentialCache = new CredentialCache<WssePrincipal>();
-  const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now, credentialCache };
+  const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now, ...(process.env.ABL_NOCACHE ? {} : { credentialCache }) };
   const grants: GrantDeps = {
     store,
     tokens,
@@ -84,11 +87,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     issuer: config.issuer,
   });
 
-  const authenticate = createAuthenticationHook({ wsse, tokens, realm: config.realm });
+  // Legacy JWTs (L-1..L-4): same keys and audience as access tokens, their own `typ`.
+  const legacy: LegacyDeps = {
+    store,
+    tokens: { keys, issuer: config.issuer, now, verifiedTokens },
+    audience: config.oauth.audience,
+    tokenLifetimeSeconds: config.legacy.tokenLifetimeSeconds,
+    refreshIdleSeconds: config.legacy.refreshIdleSeconds,
+  };
+  registerLegacyTokenRoutes(app, legacy, config.realm);
+
+  const authenticate = createAuthenticationHook({ wsse, tokens, legacy, realm: config.realm });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate);
       registerMeRoute(api);
+      registerWsseTokenRoute(api, legacy, config.realm);
     },
     { prefix: '/api' },
   );

@@ -357,6 +357,50 @@ export interface RevokedAccessTokenRepository {
   purgeExpired(now: number): Promise<number>;
 }
 
+/**
+ * A legacy refresh token's server-side state (L-3). The token itself is a random opaque string
+ * handed out once; only its SHA-256 is stored. It is reusable, and dies when no JWT was made
+ * from it for the idle period (sliding), or when revoked (password change, user disablement).
+ */
+export interface LegacyRefreshTokenRecord {
+  /** Public id, carried by the JWTs made from the token (`rid`) so revocation reaches them. */
+  readonly id: string;
+  /** SHA-256 (hex) of the token. Unique. */
+  readonly tokenHash: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly createdAt: number;
+  /** When a JWT was last made from it; issuing the token counts as a use. */
+  readonly lastUsedAt: number;
+  readonly revokedAt: number | null;
+}
+
+/** Legacy refresh tokens (L-3). */
+export interface LegacyRefreshTokenRepository {
+  /**
+   * Inserts a token. Throws `StoreConflictError('legacy_refresh_token.id')` or
+   * `('legacy_refresh_token.token_hash')` on a duplicate and `StoreReferenceError` for an
+   * unknown user or organization.
+   */
+  create(record: LegacyRefreshTokenRecord): Promise<void>;
+  findById(id: string): Promise<LegacyRefreshTokenRecord | null>;
+  /**
+   * Uses the token as one atomic statement (`UPDATE … SET last_used_at = now WHERE token_hash = ?
+   * AND revoked_at IS NULL AND last_used_at > now - idleSeconds RETURNING *`): when it is live
+   * (not revoked, used less than `idleSeconds` ago) moves `lastUsedAt` to `now` and returns the
+   * updated record; otherwise changes nothing and returns null. `lastUsedAt` never moves back.
+   */
+  use(
+    tokenHash: string,
+    now: number,
+    idleSeconds: number,
+  ): Promise<LegacyRefreshTokenRecord | null>;
+  /** Revokes every live token of the user; returns how many it revoked. */
+  revokeForUser(userId: string, now: number): Promise<number>;
+  /** Deletes revoked tokens and tokens idle for `idleSeconds` or more; returns how many. */
+  purge(now: number, idleSeconds: number): Promise<number>;
+}
+
 /** The whole storage port. */
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
@@ -372,6 +416,7 @@ export interface Store {
   readonly refreshTokens: RefreshTokenRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;
+  readonly legacyRefreshTokens: LegacyRefreshTokenRepository;
   /**
    * Optional change detection for caches of what authentication reads (organizations, users,
    * memberships, credentials), so a key disabled, reset or revoked anywhere (this store, another

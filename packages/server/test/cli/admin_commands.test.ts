@@ -145,7 +145,12 @@ describe('errors', () => {
 describe('migrate', () => {
   it('applies the schema once, then reports it up to date', async () => {
     const first = await json(['migrate']);
-    expect(first.applied).toEqual(['0001_initial', '0002_oauth', '0003_rate_counters']);
+    expect(first.applied).toEqual([
+      '0001_initial',
+      '0002_oauth',
+      '0003_rate_counters',
+      '0004_legacy_jwt',
+    ]);
     const second = await cli(['migrate']);
     expect(second.code).toBe(0);
     expect(second.stdout).toBe('database schema is up to date\n');

@@ -128,13 +128,14 @@ describe('malformed headers get their own code, never a 5xx', () => {
     expect(response.json).toMatchObject({ error: code });
   });
 
-  it('no credentials at all → 401 with the WSSE and Bearer challenges (R-1)', async () => {
+  it('no credentials at all → 401 with the WSSE, Bearer and JWT challenges (R-1, L-2)', async () => {
     const response = await get(`${server.url}/api/v1/me`);
     expect(response.status).toBe(401);
     expect(response.json).toMatchObject({ error: 'authentication_required' });
     expect(response.headers['www-authenticate']).toEqual([
       'WSSE realm="keygate", profile="UsernameToken"',
       'Bearer realm="keygate"',
+      'JWT realm="keygate"',
     ]);
   });
 

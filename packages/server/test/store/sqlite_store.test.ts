@@ -297,7 +297,7 @@ describe('sqlite store', () => {
   it('reports which migrations ran, then none; a store opens on the migrated file', async () => {
     const file = freshFile();
     expect(await migrateSqlite({ file })).toEqual({
-      applied: ['0001_initial', '0002_oauth', '0003_rate_counters'],
+      applied: ['0001_initial', '0002_oauth', '0003_rate_counters', '0004_legacy_jwt'],
     });
     expect(await migrateSqlite({ file })).toEqual({ applied: [] });
     const store = await openSqliteStore({ file });
@@ -355,7 +355,7 @@ describe('sqlite store', () => {
     await db.destroy();
 
     expect(await migrateSqlite({ file })).toEqual({
-      applied: ['0002_oauth', '0003_rate_counters'],
+      applied: ['0002_oauth', '0003_rate_counters', '0004_legacy_jwt'],
     });
     const store = await openSqliteStore({ file });
     try {

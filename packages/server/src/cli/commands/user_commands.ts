@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { addUserToOrganization, createUser, setUserDisabled } from '../../core/admin/users.js';
+import { setUserPassword } from '../../core/passwords/set_user_password.js';
 import { type CliIo, emit, readStdin, withRuntime } from '../cli_io.js';
 import { formatTable } from '../format_table.js';
 
-/** `keygate user create|list|disable|enable|add-to-org`. */
+/** `keygate user create|list|disable|enable|add-to-org|set-password`. */
 export function registerUserCommands(program: Command, io: CliIo): void {
   const user = program.command('user').description('manage users');
   user
@@ -61,6 +62,23 @@ export function registerUserCommands(program: Command, io: CliIo): void {
             ? `"${login}" joined "${options.org}"`
             : `"${login}" was already in "${options.org}"`,
           { login, organization: options.org, added },
+        );
+      }),
+    );
+  user
+    .command('set-password <login>')
+    .description("set a user's password (ends their legacy refresh tokens)")
+    .requiredOption('--password-stdin', 'read the new password from standard input')
+    .action((login: string, _options: { passwordStdin: boolean }, command: Command) =>
+      withRuntime(io, command, async (runtime) => {
+        const password = await readStdin(io);
+        const changed = await setUserPassword(runtime, login, password);
+        const revoked = changed.revokedRefreshTokens;
+        emit(
+          io,
+          command,
+          `password of "${changed.user.login}" changed; ${revoked} legacy refresh token${revoked === 1 ? '' : 's'} revoked`,
+          { id: changed.user.id, login: changed.user.login, revokedRefreshTokens: revoked },
         );
       }),
     );

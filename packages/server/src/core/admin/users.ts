@@ -71,7 +71,11 @@ export async function addUserToOrganization(
   });
 }
 
-/** Disables (or re-enables) a user: all their API keys stop working at once (W-7). */
+/**
+ * Disables (or re-enables) a user: all their API keys and tokens stop working at once (W-7,
+ * R-3). Disabling also revokes their legacy refresh tokens for good (L-3): re-enabling the
+ * user does not bring them back.
+ */
 export async function setUserDisabled(
   deps: AdminDeps,
   login: string,
@@ -80,5 +84,6 @@ export async function setUserDisabled(
   const user = await requireUser(deps.store, login);
   const disabledAt = disabled ? nowSeconds(deps) : null;
   await deps.store.users.setDisabled(user.id, disabledAt);
+  if (disabledAt !== null) await deps.store.legacyRefreshTokens.revokeForUser(user.id, disabledAt);
   return { ...user, disabledAt };
 }

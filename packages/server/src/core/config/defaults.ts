@@ -66,6 +66,15 @@ export const CONFIG_DEFAULTS = {
     /** Seconds a sign-in on the login page lasts. Env `KEYGATE_OAUTH_SESSION_LIFETIME`. */
     sessionLifetimeSeconds: 3600,
   },
+  legacy: {
+    /** Seconds a legacy JWT (`X-Auth-Token`, L-1, L-2) lives. Env `KEYGATE_LEGACY_TOKEN_LIFETIME`. */
+    tokenLifetimeSeconds: 3600,
+    /**
+     * Seconds a legacy refresh token survives without a JWT being made from it (L-3, sliding:
+     * 30 days). Env `KEYGATE_LEGACY_REFRESH_IDLE`.
+     */
+    refreshIdleSeconds: 2_592_000,
+  },
 } as const;
 
 /** Environment variable for each configuration path (dot-separated). */
@@ -92,4 +101,6 @@ export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
   'oauth.refreshTokenLifetimeSeconds': 'KEYGATE_OAUTH_REFRESH_TOKEN_LIFETIME',
   'oauth.refreshReuseIntervalSeconds': 'KEYGATE_OAUTH_REFRESH_REUSE_INTERVAL',
   'oauth.sessionLifetimeSeconds': 'KEYGATE_OAUTH_SESSION_LIFETIME',
+  'legacy.tokenLifetimeSeconds': 'KEYGATE_LEGACY_TOKEN_LIFETIME',
+  'legacy.refreshIdleSeconds': 'KEYGATE_LEGACY_REFRESH_IDLE',
 };

@@ -18,6 +18,12 @@ export interface OAuthConfig {
   readonly sessionLifetimeSeconds: number;
 }
 
+/** Legacy JWT settings (L-1..L-3). */
+export interface LegacyConfig {
+  readonly tokenLifetimeSeconds: number;
+  readonly refreshIdleSeconds: number;
+}
+
 /** pino log levels accepted by `logLevel`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -38,4 +44,5 @@ export interface KeygateConfig {
   readonly trustProxy: boolean;
   readonly wsse: WssePolicyConfig;
   readonly oauth: OAuthConfig;
+  readonly legacy: LegacyConfig;
 }

@@ -113,6 +113,20 @@ export function validateConfig(...layers: RawConfig[]): KeygateConfig {
       86_400,
     ),
   });
+  const legacy = Object.freeze({
+    tokenLifetimeSeconds: read.integer(
+      'legacy.tokenLifetimeSeconds',
+      CONFIG_DEFAULTS.legacy.tokenLifetimeSeconds,
+      60,
+      86_400,
+    ),
+    refreshIdleSeconds: read.integer(
+      'legacy.refreshIdleSeconds',
+      CONFIG_DEFAULTS.legacy.refreshIdleSeconds,
+      3600,
+      31_536_000,
+    ),
+  });
   const config: KeygateConfig = Object.freeze({
     host,
     port,
@@ -126,6 +140,7 @@ export function validateConfig(...layers: RawConfig[]): KeygateConfig {
     trustProxy: read.boolean('trustProxy', CONFIG_DEFAULTS.trustProxy),
     wsse,
     oauth,
+    legacy,
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

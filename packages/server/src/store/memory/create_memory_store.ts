@@ -4,6 +4,7 @@ import { countWrites } from './count_writes.js';
 import { createMemoryAuthorizationCodes } from './memory_authorization_codes.js';
 import { createMemoryCounters } from './memory_counters.js';
 import { createMemoryCredentials } from './memory_credentials.js';
+import { createMemoryLegacyRefreshTokens } from './memory_legacy_refresh_tokens.js';
 import { createMemoryMemberships } from './memory_memberships.js';
 import { createMemoryNonces } from './memory_nonces.js';
 import { createMemoryOAuthClients } from './memory_oauth_clients.js';
@@ -58,6 +59,7 @@ export function createMemoryStore(): Store {
     refreshTokens: createMemoryRefreshTokens(tables),
     signingKeys: createMemorySigningKeys(tables),
     revokedAccessTokens: createMemoryRevokedAccessTokens(tables),
+    legacyRefreshTokens: createMemoryLegacyRefreshTokens(tables),
     dataVersion() {
       assertOpen(tables);
       return version;

@@ -80,4 +80,16 @@ export const UNIQUE_CONSTRAINTS: readonly UniqueConstraint[] = Object.freeze([
     columns: ['jti'],
     port: 'revoked_access_token.jti',
   },
+  {
+    name: 'legacy_refresh_tokens_pkey',
+    table: 'legacy_refresh_tokens',
+    columns: ['id'],
+    port: 'legacy_refresh_token.id',
+  },
+  {
+    name: 'legacy_refresh_tokens_token_hash_key',
+    table: 'legacy_refresh_tokens',
+    columns: ['token_hash'],
+    port: 'legacy_refresh_token.token_hash',
+  },
 ]);

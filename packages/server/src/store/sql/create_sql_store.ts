@@ -6,6 +6,7 @@ import { createSqlAuthorizationCodes } from './sql_authorization_codes.js';
 import { createSqlContext, type SqlErrorTranslator } from './sql_context.js';
 import { createSqlCounters } from './sql_counters.js';
 import { createSqlCredentials } from './sql_credentials.js';
+import { createSqlLegacyRefreshTokens } from './sql_legacy_refresh_tokens.js';
 import { createSqlMemberships } from './sql_memberships.js';
 import { createSqlNonces } from './sql_nonces.js';
 import { createSqlOAuthClients } from './sql_oauth_clients.js';
@@ -60,6 +61,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     refreshTokens: createSqlRefreshTokens(context),
     signingKeys: createSqlSigningKeys(context),
     revokedAccessTokens: createSqlRevokedAccessTokens(context),
+    legacyRefreshTokens: createSqlLegacyRefreshTokens(context),
     async ping() {
       if (context.closed) throw new StoreUnavailableError('store is closed');
       try {

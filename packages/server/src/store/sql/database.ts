@@ -157,6 +157,17 @@ export interface RevokedAccessTokensTable {
   expires_at: UnixSecondsColumn;
 }
 
+/** `legacy_refresh_tokens`: legacy refresh tokens by id, found by the token's hash (L-3). */
+export interface LegacyRefreshTokensTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  organization_id: string;
+  created_at: UnixSecondsColumn;
+  last_used_at: UnixSecondsColumn;
+  revoked_at: NullableUnixSecondsColumn;
+}
+
 /** The schema as Kysely sees it, as created by `migrations/`. */
 export interface Database {
   organizations: OrganizationsTable;
@@ -171,4 +182,5 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;
   revoked_access_tokens: RevokedAccessTokensTable;
+  legacy_refresh_tokens: LegacyRefreshTokensTable;
 }

@@ -1,0 +1,40 @@
+import type { Principal } from '../principal.js';
+import { findActiveSubject } from './find_active_subject.js';
+import type { LegacyDeps } from './legacy_deps.js';
+import { verifyLegacyToken } from './verify_legacy_token.js';
+
+/** Why an `X-Auth-Token` was refused. */
+export type LegacyTokenFailure = 'invalid_token' | 'revoked' | 'subject_disabled';
+
+/**
+ * Checks a presented `X-Auth-Token` (L-2, R-1, R-3): a valid legacy JWT (see
+ * `verifyLegacyToken`), the refresh token it belongs to (`rid`) not revoked (a password change
+ * or disablement ends its JWTs too), and its user, organization and membership active, all
+ * read from the store on every request so revocation and disablement take effect at once,
+ * well inside R-3's 5 s. Answers the principal, `scheme: 'legacy_jwt'`.
+ */
+export async function checkLegacyToken(
+  deps: Pick<LegacyDeps, 'store' | 'tokens' | 'audience'>,
+  token: string,
+): Promise<{ ok: true; principal: Principal } | { ok: false; reason: LegacyTokenFailure }> {
+  const verified = await verifyLegacyToken(deps.tokens, token, deps.audience);
+  if (!verified.ok) return { ok: false, reason: 'invalid_token' };
+  const { claims } = verified;
+  if (claims.refreshTokenId !== null) {
+    const refresh = await deps.store.legacyRefreshTokens.findById(claims.refreshTokenId);
+    if (!refresh || refresh.revokedAt !== null || refresh.userId !== claims.subject) {
+      return { ok: false, reason: 'revoked' };
+    }
+  }
+  const subject = await findActiveSubject(deps.store, claims.subject, claims.organizationId);
+  if (!subject) return { ok: false, reason: 'subject_disabled' };
+  return {
+    ok: true,
+    principal: {
+      user: { id: subject.user.id, login: subject.user.login },
+      organization: { id: subject.organization.id, name: subject.organization.name },
+      scopes: [],
+      scheme: 'legacy_jwt',
+    },
+  };
+}

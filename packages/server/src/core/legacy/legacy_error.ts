@@ -1,0 +1,40 @@
+/**
+ * The closed set of legacy JWT endpoint errors (L-1, L-3, L-4); tests assert `code`.
+ * - `invalid_request` (400): the body is not the documented JSON shape.
+ * - `invalid_credentials` (401): wrong username or password, unknown or disabled user, all alike.
+ * - `invalid_token` (401): the refresh token is unknown, idle too long, revoked, or its user or
+ *   organization is disabled.
+ * - `no_organization` (403): the user signed in but is in no active organization.
+ * - `invalid_organization` (403): the requested organization is not one of the user's active ones.
+ */
+export type LegacyErrorCode =
+  | 'invalid_request'
+  | 'invalid_credentials'
+  | 'invalid_token'
+  | 'no_organization'
+  | 'invalid_organization';
+
+const STATUS: Readonly<Record<LegacyErrorCode, number>> = {
+  invalid_request: 400,
+  invalid_credentials: 401,
+  invalid_token: 401,
+  no_organization: 403,
+  invalid_organization: 403,
+};
+
+/**
+ * A refusal by a legacy JWT endpoint, carrying its HTTP status and a description that is safe
+ * to send: it never contains a password, a token or any part of one.
+ */
+export class LegacyError extends Error {
+  override readonly name = 'LegacyError';
+  /** The HTTP status for {@link LegacyError.code}. */
+  readonly status: number;
+  constructor(
+    readonly code: LegacyErrorCode,
+    readonly description: string,
+  ) {
+    super(description);
+    this.status = STATUS[code];
+  }
+}

@@ -1,0 +1,38 @@
+import type { UserRecord } from '../../store/port.js';
+import { type AdminDeps, nowSeconds } from '../admin/admin_deps.js';
+import { requireUser } from '../admin/find_or_fail.js';
+import { InvalidInputError } from '../errors.js';
+import { checkPasswordPolicy } from './check_password_policy.js';
+import { hashPassword } from './hash_password.js';
+
+/** What `setUserPassword` did. */
+export interface PasswordChange {
+  readonly user: UserRecord;
+  /** Legacy refresh tokens the change revoked (L-3). */
+  readonly revokedRefreshTokens: number;
+}
+
+/**
+ * Sets a user's password (L-5: checked against the policy, hashed with argon2id, exactly as
+ * typed) and then revokes every legacy refresh token of the user (L-3), which also ends the
+ * JWTs made from them. The hash is stored first, so a token issued with the old password
+ * before the change is revoked, and a sign-in with the old password after it fails.
+ * Throws `NotFoundError` for an unknown login and `InvalidInputError` for a password outside
+ * the policy; the message never contains the password.
+ */
+export async function setUserPassword(
+  deps: AdminDeps,
+  login: string,
+  password: string,
+): Promise<PasswordChange> {
+  const user = await requireUser(deps.store, login);
+  const policy = checkPasswordPolicy(password);
+  if (!policy.ok) throw new InvalidInputError(policy.description);
+  const passwordHash = await hashPassword(password);
+  await deps.store.users.setPasswordHash(user.id, passwordHash);
+  const revokedRefreshTokens = await deps.store.legacyRefreshTokens.revokeForUser(
+    user.id,
+    nowSeconds(deps),
+  );
+  return { user: { ...user, passwordHash }, revokedRefreshTokens };
+}

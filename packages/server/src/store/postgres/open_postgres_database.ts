@@ -17,10 +17,12 @@ import {
 /** Idle connections above zero are closed after this long. */
 const IDLE_TIMEOUT_MS = 30_000;
 
-/** True when PostgreSQL itself reported the error (it carries a SQLSTATE); the session is fine. */
+/**
+ * True when PostgreSQL itself reported the error (an ErrorResponse with a SQLSTATE): the
+ * session is still usable. Socket errors also carry a `code` (`EPIPE`), so check the class.
+ */
 function isServerError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+  return error instanceof pg.DatabaseError;
 }
 
 /**

@@ -68,6 +68,21 @@ describe.runIf(available)('redis', () => {
       }
     });
 
+    it('a ttl beyond what Redis can expire still records the nonce', async () => {
+      const prefix = uniqueKeyPrefix('huge-ttl');
+      const store = await openRedisReplayStore({ url: SHARED_REDIS_URL, keyPrefix: prefix });
+      try {
+        const now = Math.floor(Date.now() / 1000);
+        const huge = Number.MAX_SAFE_INTEGER - now;
+        expect(await store.nonces.consume('n1', huge, now)).toBe(true);
+        expect(await store.nonces.consume('n1', huge, now + 100 * 365 * 24 * 3600)).toBe(false);
+        expect(await admin.ttl(`${prefix}nonce:n1`)).toBeGreaterThan(0);
+        expect(await store.nonces.deleteAll()).toBe(1);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('a counter always has an expiry, also after its window restarts (X-1)', async () => {
       const prefix = uniqueKeyPrefix('counter-ttl');
       const store = await openRedisReplayStore({ url: SHARED_REDIS_URL, keyPrefix: prefix });

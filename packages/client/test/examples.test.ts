@@ -157,6 +157,18 @@ describe('packages/client/examples', () => {
     expect(lastJsonLine(second.stdout)).toMatchObject({ user: { login: 'carol' } });
   });
 
+  it('legacy_jwt.ts', async () => {
+    const result = await runExample('legacy_jwt.ts', {
+      KEYGATE_USERNAME: user.login,
+      KEYGATE_PASSWORD: user.password,
+    });
+    expect(result.code).toBe(0);
+    expect(lastJsonLine(result.stdout)).toMatchObject({
+      scheme: 'legacy_jwt',
+      user: { login: 'carol' },
+    });
+  });
+
   it('verify_access_token.ts', async () => {
     const client = await createClient(server);
     const flow = await codeFlowTokens(server, client, user);

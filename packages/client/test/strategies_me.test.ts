@@ -20,14 +20,15 @@ import {
   clientCredentials,
   clientSecretBasic,
   createKeygateClient,
+  legacyJwt,
   memoryTokenStorage,
   wsse,
 } from '../src/index.js';
 
 /**
  * Issue 4 acceptance 1: every strategy of the SDK makes an authenticated `GET /api/v1/me`
- * succeed against the real server (C-2, C-3, C-4, R-1). The legacy JWT strategy has its own
- * file, since it needs the legacy endpoints (L-1..L-3).
+ * succeed against the real server (C-2..C-5, R-1). legacy_jwt.test.ts covers the legacy
+ * strategy's renewal rules.
  */
 interface Me {
   user: { login: string } | null;
@@ -145,6 +146,16 @@ describe('every strategy authenticates GET /api/v1/me (acceptance 1)', () => {
       client: { id: codeClient.clientId },
     });
     expect(JSON.parse(String(await storage.get('tokens'))).accessToken).toBe(tokens.accessToken);
+  });
+
+  it('legacyJwt: password sign-in, X-Auth-Token (C-5, L-1, L-2)', async () => {
+    const client = clientFor(legacyJwt({ username: user.login, password: user.password }));
+    const me = await client.json<Me>('GET', '/api/v1/me');
+    expect(me).toMatchObject({
+      scheme: 'legacy_jwt',
+      user: { login: 'carol' },
+      organization: { name: 'acme' },
+    });
   });
 
   it('bearer: a token obtained elsewhere', async () => {

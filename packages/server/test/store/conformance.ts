@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   AuthorizationCodeRecord,
   CredentialRecord,
+  LegacyRefreshTokenRecord,
   OAuthClientPatch,
   OAuthClientRecord,
   OrganizationRecord,
@@ -1233,6 +1234,142 @@ export function describeStoreConformance(
         expect(await store.revokedAccessTokens.isRevoked('a')).toBe(false);
         expect(await store.revokedAccessTokens.isRevoked('b')).toBe(false);
         expect(await store.revokedAccessTokens.isRevoked('c')).toBe(true);
+      });
+    });
+
+    describe('legacy refresh tokens', () => {
+      const IDLE = 30 * 24 * 3600;
+      function legacyToken(
+        id: string,
+        overrides: Partial<LegacyRefreshTokenRecord> = {},
+      ): LegacyRefreshTokenRecord {
+        return {
+          id,
+          tokenHash: `hash-${id}`,
+          userId: 'u1',
+          organizationId: 'o1',
+          createdAt: T0,
+          lastUsedAt: T0,
+          revokedAt: null,
+          ...overrides,
+        };
+      }
+
+      it('round-trips a record by id; use finds it by hash only', async () => {
+        await seed();
+        await store.legacyRefreshTokens.create(legacyToken('l1'));
+        expect(await store.legacyRefreshTokens.findById('l1')).toEqual(legacyToken('l1'));
+        expect(await store.legacyRefreshTokens.findById('L1')).toBeNull();
+        expect(await store.legacyRefreshTokens.use('l1', T0 + 1, IDLE)).toBeNull();
+        expect(await store.legacyRefreshTokens.use('hash-l1', T0 + 1, IDLE)).toEqual(
+          legacyToken('l1', { lastUsedAt: T0 + 1 }),
+        );
+      });
+
+      it('refuses duplicates and unknown users or organizations', async () => {
+        await seed();
+        await store.legacyRefreshTokens.create(legacyToken('l1'));
+        const sameId = await rejectionOf(
+          store.legacyRefreshTokens.create(legacyToken('l1', { tokenHash: 'other' })),
+        );
+        expect(sameId).toBeInstanceOf(StoreConflictError);
+        expect((sameId as StoreConflictError).constraint).toBe('legacy_refresh_token.id');
+        const sameHash = await rejectionOf(
+          store.legacyRefreshTokens.create(legacyToken('l2', { tokenHash: 'hash-l1' })),
+        );
+        expect(sameHash).toBeInstanceOf(StoreConflictError);
+        expect((sameHash as StoreConflictError).constraint).toBe('legacy_refresh_token.token_hash');
+        expect(
+          await rejectionOf(
+            store.legacyRefreshTokens.create(legacyToken('l3', { userId: 'nope' })),
+          ),
+        ).toBeInstanceOf(StoreReferenceError);
+        expect(
+          await rejectionOf(
+            store.legacyRefreshTokens.create(legacyToken('l4', { organizationId: 'nope' })),
+          ),
+        ).toBeInstanceOf(StoreReferenceError);
+      });
+
+      it('use slides the idle limit: live while used less than idleSeconds ago, never back', async () => {
+        await seed();
+        await store.legacyRefreshTokens.create(legacyToken('l1'));
+        await store.legacyRefreshTokens.create(legacyToken('l2'));
+        // Exactly idleSeconds after the last use is too late, and changes nothing.
+        expect(await store.legacyRefreshTokens.use('hash-l2', T0 + IDLE, IDLE)).toBeNull();
+        expect((await store.legacyRefreshTokens.findById('l2'))?.lastUsedAt).toBe(T0);
+        // One second earlier is in time, and moves lastUsedAt.
+        expect(
+          (await store.legacyRefreshTokens.use('hash-l1', T0 + IDLE - 1, IDLE))?.lastUsedAt,
+        ).toBe(T0 + IDLE - 1);
+        expect(
+          (await store.legacyRefreshTokens.use('hash-l1', T0 + 2 * IDLE - 2, IDLE))?.lastUsedAt,
+        ).toBe(T0 + 2 * IDLE - 2);
+        // A use with an older clock keeps the later lastUsedAt.
+        expect((await store.legacyRefreshTokens.use('hash-l1', T0 + IDLE, IDLE))?.lastUsedAt).toBe(
+          T0 + 2 * IDLE - 2,
+        );
+        expect(await store.legacyRefreshTokens.use('hash-l1', T0 + 3 * IDLE - 2, IDLE)).toBeNull();
+      });
+
+      it('revokeForUser revokes only that user’s live tokens, for good', async () => {
+        await seed();
+        await store.users.create(user('u2'));
+        await store.legacyRefreshTokens.create(legacyToken('l1'));
+        await store.legacyRefreshTokens.create(legacyToken('l2'));
+        await store.legacyRefreshTokens.create(legacyToken('l3', { userId: 'u2' }));
+        expect(await store.legacyRefreshTokens.revokeForUser('u1', T0 + 5)).toBe(2);
+        expect(await store.legacyRefreshTokens.revokeForUser('u1', T0 + 6)).toBe(0);
+        expect((await store.legacyRefreshTokens.findById('l1'))?.revokedAt).toBe(T0 + 5);
+        expect(await store.legacyRefreshTokens.use('hash-l1', T0 + 7, IDLE)).toBeNull();
+        expect(await store.legacyRefreshTokens.use('hash-l2', T0 + 7, IDLE)).toBeNull();
+        expect((await store.legacyRefreshTokens.use('hash-l3', T0 + 7, IDLE))?.userId).toBe('u2');
+        expect(await store.legacyRefreshTokens.revokeForUser('nobody', T0)).toBe(0);
+      });
+
+      it('purge deletes revoked and idle tokens and says how many', async () => {
+        await seed();
+        await store.legacyRefreshTokens.create(legacyToken('live', { lastUsedAt: T0 + 10 }));
+        await store.legacyRefreshTokens.create(legacyToken('idle'));
+        await store.legacyRefreshTokens.create(
+          legacyToken('revoked', { lastUsedAt: T0 + 10, revokedAt: T0 + 5 }),
+        );
+        expect(await store.legacyRefreshTokens.purge(T0 + IDLE, IDLE)).toBe(2);
+        expect(await store.legacyRefreshTokens.findById('idle')).toBeNull();
+        expect(await store.legacyRefreshTokens.findById('revoked')).toBeNull();
+        expect(await store.legacyRefreshTokens.findById('live')).not.toBeNull();
+        // The purged hash can be stored again.
+        await store.legacyRefreshTokens.create(legacyToken('idle'));
+      });
+
+      it('50 parallel uses of one live token all succeed and leave the latest lastUsedAt', async () => {
+        await seed();
+        await store.legacyRefreshTokens.create(legacyToken('l1'));
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.legacyRefreshTokens.use('hash-l1', T0 + 1 + i, IDLE),
+          ),
+        );
+        expect(results.every((r) => r?.id === 'l1')).toBe(true);
+        expect((await store.legacyRefreshTokens.findById('l1'))?.lastUsedAt).toBe(T0 + 50);
+      });
+
+      it('uses racing a revocation: none succeeds after the revocation resolved', async () => {
+        await seed();
+        await store.legacyRefreshTokens.create(legacyToken('l1'));
+        const uses = Array.from({ length: 25 }, (_, i) =>
+          store.legacyRefreshTokens.use('hash-l1', T0 + 1 + i, IDLE),
+        );
+        const revoked = await store.legacyRefreshTokens.revokeForUser('u1', T0 + 100);
+        await Promise.all(uses);
+        expect(revoked).toBe(1);
+        const later = await Promise.all(
+          Array.from({ length: 25 }, (_, i) =>
+            store.legacyRefreshTokens.use('hash-l1', T0 + 200 + i, IDLE),
+          ),
+        );
+        expect(later.every((r) => r === null)).toBe(true);
+        expect((await store.legacyRefreshTokens.findById('l1'))?.revokedAt).toBe(T0 + 100);
       });
     });
 

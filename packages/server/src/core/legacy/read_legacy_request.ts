@@ -12,7 +12,8 @@ export interface PasswordTokenRequest {
 
 // Far above any login or organization name; the password itself is bounded by the body limit.
 const MAX_NAME_LENGTH = 1024;
-const MAX_REFRESH_TOKEN_LENGTH = 512;
+// Refresh tokens are 43 characters; longer input (a JWT sent by mistake) is still a 401.
+const MAX_REFRESH_TOKEN_LENGTH = 8192;
 
 /**
  * Reads the JSON body of the password endpoint (L-1). Anything but an object with a non-empty

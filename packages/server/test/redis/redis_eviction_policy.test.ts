@@ -76,6 +76,20 @@ describe.runIf(available)('maxmemory-policy check (S-4)', () => {
     }
   });
 
+  it('reports whether the server keeps an append-only file (S-5)', async () => {
+    const volatile = await server([]);
+    const durable = await server(['--appendonly', 'yes']);
+    const a = await openRedisReplayStore({ url: volatile.url });
+    const b = await openRedisReplayStore({ url: durable.url });
+    try {
+      expect(a.appendOnly).toBe(false);
+      expect(b.appendOnly).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('a server unreachable at start is StoreUnavailableError', async () => {
     const redis = await server([]);
     await redis.stop();

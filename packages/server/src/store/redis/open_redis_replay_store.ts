@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { CounterStore, NonceStore } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
+import { readAppendOnly } from './read_append_only.js';
 import { readEvictionPolicy } from './read_eviction_policy.js';
 import { redisAddress } from './redis_address.js';
 import { createRedisContext } from './redis_context.js';
@@ -14,6 +15,11 @@ export interface RedisReplayStore {
   readonly counters: CounterStore;
   /** `host:port` of the server, for logs (never a password). */
   readonly address: string;
+  /**
+   * Whether the server wrote an append-only file at start; without one a Redis restart
+   * forgets consumed nonces (S-5), which the caller should warn about.
+   */
+  readonly appendOnly: boolean;
   /** Resolves when Redis answers and is known to be safe; else `StoreUnavailableError`. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -96,8 +102,10 @@ export async function openRedisReplayStore(
     });
   }
   let policy: string;
+  let appendOnly: boolean;
   try {
     policy = await readEvictionPolicy(client);
+    appendOnly = await readAppendOnly(client);
   } catch (error) {
     client.disconnect();
     const message = error instanceof Error ? error.message : 'unknown error';
@@ -146,6 +154,7 @@ export async function openRedisReplayStore(
     nonces: createRedisNonces(context),
     counters: createRedisCounters(context),
     address,
+    appendOnly,
     ping: () => context.guard(async () => void (await client.ping())),
     async close() {
       if (closed) return;

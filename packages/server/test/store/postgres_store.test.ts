@@ -291,15 +291,42 @@ describe.runIf(available)('postgres store', () => {
       }
     });
 
+    it('accepts the postgresql:// spelling of the URL', async () => {
+      const other = await openPostgresStore({
+        url: database.url.replace(/^postgres:/, 'postgresql:'),
+      });
+      try {
+        expect(await other.nonces.consume('spelling', 60, NOW)).toBe(true);
+        expect(await store.nonces.consume('spelling', 60, NOW)).toBe(false);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('close() ends the pool: no session is left behind', async () => {
-      const extra = await openPostgresStore({ url: database.url });
+      // A session name of its own (the URL's application_name wins), to count only its sessions.
+      const extra = await openPostgresStore({
+        url: `${database.url}?application_name=keygate_close_test`,
+      });
       await Promise.all(
         Array.from({ length: 5 }, (_, i) => extra.nonces.consume(`c${i}`, 60, NOW)),
       );
-      const before = await keygateSessions(database);
+      const sessions = async () => {
+        const [row] = await database.query<{ n: string }>(
+          `select count(*) as n from pg_stat_activity where datname = $1 and application_name = 'keygate_close_test'`,
+          [database.name],
+        );
+        return Number(row?.n);
+      };
+      expect(await sessions()).toBeGreaterThan(0);
       await extra.close();
-      // The other store of this block keeps its own sessions; this one's are gone.
-      expect(await keygateSessions(database)).toBeLessThan(before);
+      // The server notices each client's Terminate message a moment after the socket closes.
+      let left = await sessions();
+      for (let attempt = 0; attempt < 100 && left > 0; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        left = await sessions();
+      }
+      expect(left).toBe(0);
       await expect(extra.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     });
   });

@@ -61,6 +61,21 @@ describe('validateConfig (X-4)', () => {
     );
   });
 
+  it('legacy JWT settings (L-1..L-3): 3600 s tokens, 30-day idle refresh, bounded, from env names', () => {
+    const defaults = validateConfig();
+    expect(defaults.legacy).toEqual({ tokenLifetimeSeconds: 3600, refreshIdleSeconds: 2_592_000 });
+    expect(Object.isFrozen(defaults.legacy)).toBe(true);
+    const set = validateConfig({
+      'legacy.tokenLifetimeSeconds': '900',
+      'legacy.refreshIdleSeconds': '86400',
+    });
+    expect(set.legacy).toEqual({ tokenLifetimeSeconds: 900, refreshIdleSeconds: 86_400 });
+    const paths = problemsOf(() =>
+      validateConfig({ legacy: { tokenLifetimeSeconds: 0, refreshIdleSeconds: 'soon' } }),
+    );
+    expect(paths.sort()).toEqual(['legacy.refreshIdleSeconds', 'legacy.tokenLifetimeSeconds']);
+  });
+
   it('reads file, then environment, then flags', async () => {
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

@@ -133,6 +133,8 @@ describe('re-running the api_keys grant', () => {
   it('a disabled user: the 401 leads to one grant attempt, refused as OAuthError invalid_grant', async () => {
     await client.request('GET', '/api/v1/me');
     await setUserDisabled(server, 'robot', true);
+    // R-3 lets the server see a disablement made outside its HTTP routes up to 5 s later.
+    server.clock.advance(5000);
     try {
       requests.reset();
       const error = await client.request('GET', '/api/v1/me').catch((e: unknown) => e);

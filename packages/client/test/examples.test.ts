@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../server/src/runtime/find_free_port.js';
 import { authorizeThroughForms } from '../../server/test/support/form_browser.js';
@@ -27,6 +28,7 @@ import {
  */
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+const TSC = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url));
 
 let server: TestServer;
 let credential: SeededCredential;
@@ -73,6 +75,16 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
 }
 
 describe('packages/client/examples', () => {
+  it('typecheck against the SDK (strict, as the README shows them)', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      TSC,
+      '-p',
+      join(EXAMPLES, 'tsconfig.json'),
+      '--noEmit',
+    ]);
+    expect(stdout).toBe('');
+  }, 120_000);
+
   it('wsse.ts', async () => {
     const result = await runExample('wsse.ts', {
       KEYGATE_KEY: credential.key,

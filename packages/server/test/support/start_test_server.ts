@@ -16,7 +16,9 @@ import { findFreePort } from '../../src/runtime/find_free_port.js';
 import { MasterKeyring } from '../../src/secrets/master_keyring.js';
 import { createMemoryStore } from '../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../src/store/port.js';
+import { openPostgresStore } from '../../src/store/postgres/open_postgres_store.js';
 import { openSqliteStore } from '../../src/store/sqlite/open_sqlite_store.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch_postgres.js';
 import { createTestClock, type TestClock } from './test_clock.js';
 
 /** A keygate listening on a free loopback port, in this process. */
@@ -34,7 +36,8 @@ export interface TestServer extends AdminDeps {
 
 /** Options for `startTestServer`. */
 export interface TestServerOptions {
-  readonly store?: 'memory' | 'sqlite';
+  /** `postgres`: a scratch database (`scratch_postgres.ts`), dropped by `close()`. */
+  readonly store?: 'memory' | 'sqlite' | 'postgres';
   readonly config?: RawConfig;
   readonly clockStartMs?: number;
 }
@@ -47,11 +50,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const clock = createTestClock(options.clockStartMs);
   let dir: string | null = null;
   let sqliteFile: string | null = null;
+  let scratch: ScratchDatabase | null = null;
   let store: Store;
   if (options.store === 'sqlite') {
     dir = await mkdtemp(join(tmpdir(), 'keygate-test-'));
     sqliteFile = join(dir, 'keygate.sqlite');
     store = await openSqliteStore({ file: sqliteFile });
+  } else if (options.store === 'postgres') {
+    scratch = await createScratchDatabase();
+    store = await openPostgresStore({ url: scratch.url });
   } else {
     store = createMemoryStore();
   }
@@ -78,6 +85,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await app.close();
       await store.close();
       if (dir) await rm(dir, { recursive: true, force: true });
+      await scratch?.drop();
     },
   };
 }

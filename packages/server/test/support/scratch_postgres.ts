@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { redactDatabaseUrl } from '../../src/store/postgres/redact_database_url.js';
 import { requireOrSkip } from './external_tools.js';
 
 /**
@@ -58,7 +59,10 @@ export async function postgresAvailable(): Promise<boolean> {
  * loudly that the tests are skipped, or throws when `KEYGATE_REQUIRE_SERVICES=1`.
  */
 export async function requirePostgres(): Promise<boolean> {
-  return requireOrSkip(`PostgreSQL (${POSTGRES_ADMIN_URL})`, await postgresAvailable());
+  return requireOrSkip(
+    `PostgreSQL (${redactDatabaseUrl(POSTGRES_ADMIN_URL)})`,
+    await postgresAvailable(),
+  );
 }
 
 /**

@@ -181,6 +181,16 @@ describe('database URL errors', () => {
     expect(result.stderr).not.toContain('hunter2');
   });
 
+  it('a pool size outside 1..1000: a configuration error naming databasePoolSize', async () => {
+    const result = await runKeygate(['migrate'], {
+      env: { KEYGATE_DATABASE_URL: 'postgres://x@127.0.0.1:1/x', KEYGATE_DATABASE_POOL_SIZE: '0' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /invalid configuration: databasePoolSize: must be a whole number/,
+    );
+  });
+
   it.each([
     ['another scheme', 'mysql://root:hunter2-secret@127.0.0.1/keygate'],
     ['no host', 'postgres://keygate:hunter2-secret@/keygate'],

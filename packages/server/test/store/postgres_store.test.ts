@@ -291,6 +291,26 @@ describe.runIf(available)('postgres store', () => {
       }
     });
 
+    it('opens no more sessions than poolSize, however many operations wait', async () => {
+      const small = await openPostgresStore({
+        url: `${database.url}?application_name=keygate_pool_size_test`,
+        poolSize: 2,
+      });
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => small.nonces.consume('small-pool', 60, NOW)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const [row] = await database.query<{ n: string }>(
+          `select count(*) as n from pg_stat_activity where datname = $1 and application_name = 'keygate_pool_size_test'`,
+          [database.name],
+        );
+        expect(Number(row?.n)).toBe(2);
+      } finally {
+        await small.close();
+      }
+    });
+
     it('accepts the postgresql:// spelling of the URL', async () => {
       const other = await openPostgresStore({
         url: database.url.replace(/^postgres:/, 'postgresql:'),

@@ -12,10 +12,26 @@ export interface LiveAccessToken {
 }
 
 /**
+ * What the store checks decided about one access token (its `jti`), apart from its claims:
+ * what `TokenService.accessTokenChecks` remembers.
+ */
+export type AccessTokenCheckOutcome =
+  | {
+      readonly ok: true;
+      readonly user: LiveAccessToken['user'];
+      readonly organization: LiveAccessToken['organization'];
+    }
+  | { readonly ok: false; readonly reason: 'revoked' | 'subject_disabled' };
+
+/**
  * Checks an access token beyond its signature (R-1, R-3): not revoked by RFC 7009, its family
  * not revoked (a replayed code or refresh token), and its user, organization and membership
  * still active — so revocation and disablement take effect even before the JWT expires.
  * Client-credentials tokens (no `org`) act as the client and have no user.
+ *
+ * The signature and claims are verified on every call. The outcome of the store checks is
+ * remembered per `jti` for a few seconds when `deps.tokens.accessTokenChecks` is set (R-3
+ * allows 5 s; revocations through this process clear it at once).
  */
 export async function checkAccessToken(
   deps: { store: Store; tokens: TokenService },
@@ -23,7 +39,24 @@ export async function checkAccessToken(
 ): Promise<{ ok: true; token: LiveAccessToken } | { ok: false; reason: AccessTokenFailure }> {
   const claims = await deps.tokens.verifyAccessToken(token);
   if (!claims) return { ok: false, reason: 'invalid_token' };
-  const { store } = deps;
+  const cache = deps.tokens.accessTokenChecks;
+  let outcome = cache?.get(claims.jti);
+  if (outcome === undefined) {
+    const generation = cache?.generation ?? 0;
+    outcome = await checkInStore(deps.store, claims);
+    cache?.remember(claims.jti, outcome, generation);
+  }
+  if (!outcome.ok) return outcome;
+  return {
+    ok: true,
+    token: { claims, user: outcome.user, organization: outcome.organization },
+  };
+}
+
+async function checkInStore(
+  store: Store,
+  claims: AccessTokenClaims,
+): Promise<AccessTokenCheckOutcome> {
   const [revoked, family] = await Promise.all([
     store.revokedAccessTokens.isRevoked(claims.jti),
     claims.familyId === null ? null : store.tokenFamilies.findById(claims.familyId),
@@ -34,7 +67,7 @@ export async function checkAccessToken(
   if (claims.organizationId === null) {
     const client = await store.oauthClients.findByClientId(claims.clientId);
     if (!client) return { ok: false, reason: 'revoked' };
-    return { ok: true, token: { claims, user: null, organization: null } };
+    return { ok: true, user: null, organization: null };
   }
   const [user, organization, member] = await Promise.all([
     store.users.findById(claims.subject),
@@ -52,10 +85,7 @@ export async function checkAccessToken(
   }
   return {
     ok: true,
-    token: {
-      claims,
-      user: { id: user.id, login: user.login },
-      organization: { id: organization.id, name: organization.name },
-    },
+    user: { id: user.id, login: user.login },
+    organization: { id: organization.id, name: organization.name },
   };
 }

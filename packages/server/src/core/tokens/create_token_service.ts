@@ -1,3 +1,5 @@
+import { AccessTokenCheckCache } from '../oauth/access_token_check_cache.js';
+import type { AccessTokenCheckOutcome } from '../oauth/check_access_token.js';
 import type { TokenService } from '../oauth/token_service.js';
 import { issueAccessToken } from './issue_access_token.js';
 import { issueRefreshToken } from './issue_refresh_token.js';
@@ -12,6 +14,12 @@ export interface TokenServiceOptions {
   readonly accessTokenAudience?: string;
   /** Default 3600 (O-10). */
   readonly accessTokenLifetimeSeconds?: number;
+  /**
+   * How long the store checks of a Bearer token (revocation, family, user, organization,
+   * membership) are remembered, in milliseconds on `deps.now`: 0 to 5000 (R-3), default 2000.
+   * 0 reads the store on every request.
+   */
+  readonly accessTokenCheckWindowMs?: number;
 }
 
 /**
@@ -20,6 +28,7 @@ export interface TokenServiceOptions {
  * signing keys. The verify methods answer null for anything that is not a valid, unexpired
  * keygate token of their kind (access tokens: for `accessTokenAudience`), whatever the
  * reason; call `verifyAccessToken` / `verifyRefreshToken` directly to log the failure code.
+ * Its `accessTokenChecks` remembers Bearer store checks for `accessTokenCheckWindowMs` (R-3).
  */
 export function createTokenService(
   deps: TokenDeps,
@@ -28,7 +37,14 @@ export function createTokenService(
   const audience = options.accessTokenAudience ?? deps.issuer;
   const lifetimeSeconds =
     options.accessTokenLifetimeSeconds ?? TOKEN_DEFAULTS.accessTokenLifetimeSeconds;
+  const accessTokenChecks = new AccessTokenCheckCache<AccessTokenCheckOutcome>({
+    now: deps.now,
+    ...(options.accessTokenCheckWindowMs === undefined
+      ? {}
+      : { windowMs: options.accessTokenCheckWindowMs }),
+  });
   return {
+    accessTokenChecks,
     issueAccessToken: (subject) =>
       issueAccessToken(deps, {
         subject: subject.subject,

@@ -115,6 +115,7 @@ describe.runIf(available)('Redis outage while serving (S-4)', () => {
     // Never a crash (an unhandled rejection would end it): the same process served throughout.
     expect(keygate.child.exitCode).toBeNull();
     expect(keygate.child.signalCode).toBeNull();
+    expect(keygate.stderr()).not.toMatch(/Unhandled error event|unhandled ?rejection/i);
   });
 
   it('keygate wsse nonces delete forgets the nonces kept in Redis (W-11)', async () => {

@@ -61,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   // Credential lookups are cached while the store's dataVersion says nothing changed.
   const credentialCache = new CredentialCache<WssePrincipal>();
-  const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now, ...(process.env.ABL_NOCACHE ? {} : { credentialCache }) };
+  const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now, credentialCache };
   const grants: GrantDeps = {
     store,
     tokens,

@@ -59,13 +59,6 @@ export function databaseTargetFor(config: KeygateConfig): DatabaseTarget {
   ]);
 }
 
-/** The SQLite file the configuration names, or a ConfigError for other databases. */
-export function sqliteFileFor(config: KeygateConfig): string {
-  const target = databaseTargetFor(config);
-  if (target.kind === 'sqlite') return target.file;
-  throw new ConfigError([{ path: 'databaseUrl', message: 'names PostgreSQL, not a SQLite file' }]);
-}
-
 /**
  * Says which PostgreSQL database could not be opened, with the password redacted, keeping the
  * driver's error as `cause` (node-postgres messages name the host, role or database, never the

@@ -181,6 +181,22 @@ describe('database URL errors', () => {
     expect(result.stderr).not.toContain('hunter2');
   });
 
+  it('sqlite:///path still selects that SQLite file (S-1)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keygate-sqlite-url-'));
+    try {
+      const file = join(dir, 'nested', 'other.sqlite');
+      const result = await runKeygate(['migrate', '--json'], {
+        env: { KEYGATE_DATABASE_URL: `sqlite://${file}`, KEYGATE_DATA_DIR: dir },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ applied: MIGRATIONS });
+      expect(existsSync(file)).toBe(true);
+      expect(existsSync(join(dir, 'keygate.sqlite'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a pool size outside 1..1000: a configuration error naming databasePoolSize', async () => {
     const result = await runKeygate(['migrate'], {
       env: { KEYGATE_DATABASE_URL: 'postgres://x@127.0.0.1:1/x', KEYGATE_DATABASE_POOL_SIZE: '0' },

@@ -5,130 +5,139 @@ import { setUserDisabled } from '../../src/core/admin/users.js';
 import { get } from '../support/http_client.js';
 import { createPasswordUser, type TestUser } from '../support/oauth_fixtures.js';
 import { runCliInProcess } from '../support/run_cli_in_process.js';
+import { requirePostgres } from '../support/scratch_postgres.js';
 import { startTestServer, type TestServer } from '../support/start_test_server.js';
 import { passwordToken, postLegacy } from './legacy_client.js';
 
 /**
  * Issue 4 acceptance 7, refresh side (L-3, L-5): a legacy refresh token is reusable, expires
  * after 30 days without a JWT made from it (sliding, frozen clock), and dies on a password
- * change (`keygate user set-password`) or when the user is disabled.
+ * change (`keygate user set-password`) or when the user is disabled. Runs on memory, SQLite and
+ * (when available) PostgreSQL.
  */
 const DAY_MS = 24 * 3600 * 1000;
+const postgres = await requirePostgres();
 
-for (const storeKind of ['memory', 'sqlite'] as const) {
-  describe(`legacy refresh tokens (${storeKind})`, () => {
-    let server: TestServer;
-    let carol: TestUser;
+for (const storeKind of ['memory', 'sqlite', 'postgres'] as const) {
+  describe.runIf(storeKind !== 'postgres' || postgres)(
+    `legacy refresh tokens (${storeKind})`,
+    () => {
+      let server: TestServer;
+      let carol: TestUser;
 
-    beforeEach(async () => {
-      server = await startTestServer({ store: storeKind });
-      carol = await createPasswordUser(server, 'carol', 'acme');
-    });
-    afterEach(() => server.close());
-
-    const refresh = (token: unknown) => postLegacy(server, '/auth/api/v1/token/refresh', { token });
-    const signInWithRefresh = async () => {
-      const body = await passwordToken(server, {
-        username: carol.login,
-        password: carol.password,
-        refresh: true,
+      beforeEach(async () => {
+        server = await startTestServer({ store: storeKind });
+        carol = await createPasswordUser(server, 'carol', 'acme');
       });
-      return String(body.refresh_token);
-    };
-    const me = (token: string) => get(`${server.url}/api/v1/me`, { 'x-auth-token': token });
+      afterEach(() => server.close());
 
-    it('answers {token}: a fresh JWT that works, from a token that can be used again', async () => {
-      const refreshToken = await signInWithRefresh();
-      for (let i = 0; i < 3; i += 1) {
-        const response = await refresh(refreshToken);
-        expect(response.status, response.text).toBe(200);
-        expect(response.headers['cache-control']).toBe('no-store');
-        expect(Object.keys(response.json as object)).toEqual(['token']);
-        const { token } = response.json as { token: string };
-        expect((await me(token)).json).toMatchObject({
-          user: { login: 'carol' },
-          scheme: 'legacy_jwt',
+      const refresh = (token: unknown) =>
+        postLegacy(server, '/auth/api/v1/token/refresh', { token });
+      const signInWithRefresh = async () => {
+        const body = await passwordToken(server, {
+          username: carol.login,
+          password: carol.password,
+          refresh: true,
         });
-      }
-    });
+        return String(body.refresh_token);
+      };
+      const me = (token: string) => get(`${server.url}/api/v1/me`, { 'x-auth-token': token });
 
-    it('unused for 30 days it fails; used on day 29 it keeps working for another 30 days', async () => {
-      const idle = await signInWithRefresh();
-      const used = await signInWithRefresh();
-
-      server.clock.advance(29 * DAY_MS);
-      expect((await refresh(used)).status).toBe(200);
-
-      server.clock.advance(1 * DAY_MS);
-      const expired = await refresh(idle);
-      expect(expired.status).toBe(401);
-      expect(expired.json).toMatchObject({ error: 'invalid_token' });
-      expect(expired.text).not.toContain(idle);
-      // Day 30 for `used` is only one day after its last use.
-      expect((await refresh(used)).status).toBe(200);
-
-      // Last used on day 30: still good on day 59, dead on day 60.
-      server.clock.advance(29 * DAY_MS);
-      expect((await refresh(used)).status).toBe(200);
-      server.clock.advance(30 * DAY_MS);
-      expect((await refresh(used)).status).toBe(401);
-      // A failed attempt does not slide it: asking again is refused again.
-      expect((await refresh(used)).status).toBe(401);
-    });
-
-    it('JWTs made with a refresh token carry its id, and 20 concurrent refreshes all succeed', async () => {
-      const refreshToken = await signInWithRefresh();
-      const responses = await Promise.all(Array.from({ length: 20 }, () => refresh(refreshToken)));
-      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
-      const rids = new Set(
-        responses.map((r) => decodeJwt((r.json as { token: string }).token).rid),
-      );
-      expect(rids.size).toBe(1);
-      expect(typeof [...rids][0]).toBe('string');
-    });
-
-    it('disabling the user kills the refresh token and its JWTs for good', async () => {
-      const refreshToken = await signInWithRefresh();
-      const { token } = (await refresh(refreshToken)).json as { token: string };
-      await setUserDisabled(server, 'carol', true);
-      expect((await refresh(refreshToken)).status).toBe(401);
-      expect((await me(token)).status).toBe(401);
-      await setUserDisabled(server, 'carol', false);
-      expect((await refresh(refreshToken)).status).toBe(401);
-      expect((await me(token)).status).toBe(401);
-      // The user can sign in again and gets a new one.
-      const again = await signInWithRefresh();
-      expect((await refresh(again)).status).toBe(200);
-    });
-
-    it('malformed refresh bodies get 400, unknown tokens and other token kinds 401, never 500', async () => {
-      for (const body of [
-        {},
-        { token: '' },
-        { token: 42 },
-        { token: ['x'] },
-        { token: 'x'.repeat(9000) },
-      ]) {
-        const response = await postLegacy(server, '/auth/api/v1/token/refresh', body);
-        expect(response.status, JSON.stringify(body)).toBe(400);
-        expect(response.json).toMatchObject({ error: 'invalid_request' });
-      }
-      for (const raw of ['{"token": ', 'null', '[]', '']) {
-        const response = await postLegacy(server, '/auth/api/v1/token/refresh', raw);
-        expect(response.status, raw).toBe(400);
-      }
-      const { token: jwt } = await passwordToken(server, {
-        username: carol.login,
-        password: carol.password,
+      it('answers {token}: a fresh JWT that works, from a token that can be used again', async () => {
+        const refreshToken = await signInWithRefresh();
+        for (let i = 0; i < 3; i += 1) {
+          const response = await refresh(refreshToken);
+          expect(response.status, response.text).toBe(200);
+          expect(response.headers['cache-control']).toBe('no-store');
+          expect(Object.keys(response.json as object)).toEqual(['token']);
+          const { token } = response.json as { token: string };
+          expect((await me(token)).json).toMatchObject({
+            user: { login: 'carol' },
+            scheme: 'legacy_jwt',
+          });
+        }
       });
-      for (const token of ['not-a-refresh-token', jwt]) {
-        const response = await refresh(token);
-        expect(response.status).toBe(401);
-        expect(response.json).toMatchObject({ error: 'invalid_token' });
-        expect(String(response.headers['www-authenticate'])).toBe('JWT realm="keygate"');
-      }
-    });
-  });
+
+      it('unused for 30 days it fails; used on day 29 it keeps working for another 30 days', async () => {
+        const idle = await signInWithRefresh();
+        const used = await signInWithRefresh();
+
+        server.clock.advance(29 * DAY_MS);
+        expect((await refresh(used)).status).toBe(200);
+
+        server.clock.advance(1 * DAY_MS);
+        const expired = await refresh(idle);
+        expect(expired.status).toBe(401);
+        expect(expired.json).toMatchObject({ error: 'invalid_token' });
+        expect(expired.text).not.toContain(idle);
+        // Day 30 for `used` is only one day after its last use.
+        expect((await refresh(used)).status).toBe(200);
+
+        // Last used on day 30: still good on day 59, dead on day 60.
+        server.clock.advance(29 * DAY_MS);
+        expect((await refresh(used)).status).toBe(200);
+        server.clock.advance(30 * DAY_MS);
+        expect((await refresh(used)).status).toBe(401);
+        // A failed attempt does not slide it: asking again is refused again.
+        expect((await refresh(used)).status).toBe(401);
+      });
+
+      it('JWTs made with a refresh token carry its id, and 20 concurrent refreshes all succeed', async () => {
+        const refreshToken = await signInWithRefresh();
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, () => refresh(refreshToken)),
+        );
+        expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+        const rids = new Set(
+          responses.map((r) => decodeJwt((r.json as { token: string }).token).rid),
+        );
+        expect(rids.size).toBe(1);
+        expect(typeof [...rids][0]).toBe('string');
+      });
+
+      it('disabling the user kills the refresh token and its JWTs for good', async () => {
+        const refreshToken = await signInWithRefresh();
+        const { token } = (await refresh(refreshToken)).json as { token: string };
+        await setUserDisabled(server, 'carol', true);
+        expect((await refresh(refreshToken)).status).toBe(401);
+        expect((await me(token)).status).toBe(401);
+        await setUserDisabled(server, 'carol', false);
+        expect((await refresh(refreshToken)).status).toBe(401);
+        expect((await me(token)).status).toBe(401);
+        // The user can sign in again and gets a new one.
+        const again = await signInWithRefresh();
+        expect((await refresh(again)).status).toBe(200);
+      });
+
+      it('malformed refresh bodies get 400, unknown tokens and other token kinds 401, never 500', async () => {
+        for (const body of [
+          {},
+          { token: '' },
+          { token: 42 },
+          { token: ['x'] },
+          { token: 'x'.repeat(9000) },
+        ]) {
+          const response = await postLegacy(server, '/auth/api/v1/token/refresh', body);
+          expect(response.status, JSON.stringify(body)).toBe(400);
+          expect(response.json).toMatchObject({ error: 'invalid_request' });
+        }
+        for (const raw of ['{"token": ', 'null', '[]', '']) {
+          const response = await postLegacy(server, '/auth/api/v1/token/refresh', raw);
+          expect(response.status, raw).toBe(400);
+        }
+        const { token: jwt } = await passwordToken(server, {
+          username: carol.login,
+          password: carol.password,
+        });
+        for (const token of ['not-a-refresh-token', jwt]) {
+          const response = await refresh(token);
+          expect(response.status).toBe(401);
+          expect(response.json).toMatchObject({ error: 'invalid_token' });
+          expect(String(response.headers['www-authenticate'])).toBe('JWT realm="keygate"');
+        }
+      });
+    },
+  );
 }
 
 describe('keygate user set-password (L-3, L-5, SPEC K)', () => {

@@ -1,6 +1,6 @@
 import { type AuthContext, type FetchLike, resolveUrl } from './auth_context.js';
 import type { AuthStrategy } from './auth_strategy.js';
-import { KeygateHttpError } from './errors.js';
+import { InvalidResponseError, KeygateHttpError } from './errors.js';
 import { readResponse } from './read_response.js';
 
 /** Options for {@link createKeygateClient}. */
@@ -38,7 +38,11 @@ export interface KeygateClient {
    *   (OAuthError, SessionExpiredError) when it cannot produce credentials.
    */
   request(method: string, path: string, init?: KeygateRequestInit): Promise<Response>;
-  /** {@link KeygateClient.request} and the answer parsed as JSON. */
+  /**
+   * {@link KeygateClient.request} and the answer parsed as JSON (`undefined` for an empty body).
+   *
+   * @throws InvalidResponseError when the 2xx body is not JSON.
+   */
   json<T = unknown>(method: string, path: string, init?: KeygateRequestInit): Promise<T>;
 }
 
@@ -119,7 +123,15 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
     request,
     async json<T>(method: string, path: string, init?: KeygateRequestInit): Promise<T> {
       const response = await request(method, path, init);
-      return (await response.json()) as T;
+      const text = await response.text();
+      if (text === '') return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new InvalidResponseError(
+          `${method.toUpperCase()} ${path.split(/[?#]/)[0]} did not answer with JSON`,
+        );
+      }
     },
   };
 }

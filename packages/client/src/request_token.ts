@@ -36,7 +36,6 @@ export async function requestToken(
     method: 'POST',
     headers,
     body: json ? JSON.stringify(body) : new URLSearchParams(body).toString(),
-    cache: 'no-store',
   });
   const read = await readResponse(response);
   if (!response.ok) {

@@ -43,7 +43,6 @@ async function postJson(
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
-    cache: 'no-store',
   });
   const read = await readResponse(response);
   if (!response.ok) throw new KeygateHttpError('POST', url, response.status, read.text);

@@ -34,9 +34,10 @@ function promptHidden(io: CliIo, label: string): Promise<string> {
   const { stdin, stderr } = io;
   const setRawMode = stdin.setRawMode?.bind(stdin);
   if (!setRawMode) throw new UsageError(`cannot prompt for the ${label}: stdin is not a terminal`);
-  stderr.write(`${label}: `);
+  // Echo goes off before the prompt shows, so nothing typed after seeing it is echoed.
   setRawMode(true);
   stdin.resume();
+  stderr.write(`${label}: `);
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = () => {

@@ -169,6 +169,53 @@ describe.runIf(available)('keygate migrate from two processes at once', () => {
   });
 });
 
+describe.runIf(available)('keygate serve from two processes at once on an empty database', () => {
+  let database: ScratchDatabase;
+  let dataDir: string;
+  beforeAll(async () => {
+    database = await createScratchDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'keygate-pg-two-'));
+  });
+  afterAll(async () => {
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('both migrate, start and answer; the first-start admin exists once', async () => {
+    const env = { KEYGATE_DATABASE_URL: database.url, KEYGATE_DATA_DIR: dataDir };
+    const started = await Promise.allSettled([
+      startKeygateProcess([], { env }),
+      startKeygateProcess([], { env }),
+    ]);
+    const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    try {
+      for (const s of started) {
+        if (s.status === 'rejected') throw s.reason;
+      }
+      expect(servers).toHaveLength(2);
+      const generated = await runKeygate(
+        ['apikey', 'generate', '--user', 'admin', '--org', 'default', '--json'],
+        { env },
+      );
+      expect(generated.code, generated.stderr).toBe(0);
+      const { key, secret } = JSON.parse(generated.stdout) as { key: string; secret: string };
+      for (const server of servers) {
+        expect((await get(`${server.url}/readyz`)).status).toBe(200);
+        const { header } = createUsernameTokenSync({ username: key, secret });
+        expect((await get(`${server.url}/api/v1/me`, { 'X-WSSE': header })).status).toBe(200);
+      }
+      const users = await database.query<{ login: string }>('select login from users');
+      expect(users.map((u) => u.login)).toEqual(['admin']);
+      const applied = await database.query<{ name: string }>(
+        'select name from keygate_migration order by name',
+      );
+      expect(applied.map((r) => r.name)).toEqual(MIGRATIONS);
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+  });
+});
+
 describe('database URL errors', () => {
   it('an unreachable PostgreSQL: exit 1, the URL named with its password redacted', async () => {
     const result = await runKeygate(['migrate'], {

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../server/test/support/chromium_browser.js';
 import { get } from '../../server/test/support/http_client.js';
 import { countRequests, type RequestCounter } from '../../server/test/support/request_counter.js';
@@ -72,6 +72,10 @@ afterAll(async () => {
   if (!available) return;
   await browser?.close();
   await server?.close();
+});
+// Processes and pages use the real clock: keep the server's frozen clock next to it.
+beforeEach(() => {
+  if (server) server.clock.set(Date.now());
 });
 
 describe.skipIf(!available)('the SDK bundle in headless Chromium (acceptance 6)', () => {

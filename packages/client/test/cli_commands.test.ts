@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   codeFlowTokens,
   createClient,
@@ -45,6 +45,10 @@ beforeAll(async () => {
   codeClient = await createClient(server);
 });
 afterAll(() => server.close());
+// Processes and pages use the real clock: keep the server's frozen clock next to it.
+beforeEach(() => {
+  if (server) server.clock.set(Date.now());
+});
 
 const me = () => `${server.url}/api/v1/me`;
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hasCommand, requireOrSkip } from '../../server/test/support/external_tools.js';
 import { get } from '../../server/test/support/http_client.js';
 import {
@@ -27,6 +27,10 @@ beforeAll(async () => {
   credential = await seedCredential(server, 'alice', 'acme');
 });
 afterAll(() => server.close());
+// Processes and pages use the real clock: keep the server's frozen clock next to it.
+beforeEach(() => {
+  if (server) server.clock.set(Date.now());
+});
 
 async function headerLines(): Promise<string[]> {
   const result = await runClientProcess(['header', '--key', credential.key], {

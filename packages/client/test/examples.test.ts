@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../server/src/runtime/find_free_port.js';
 import { authorizeThroughForms } from '../../server/test/support/form_browser.js';
 import { childEnv } from '../../server/test/support/keygate_process.js';
@@ -45,6 +45,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   await rm(scratch, { recursive: true, force: true });
+});
+// Processes and pages use the real clock: keep the server's frozen clock next to it.
+beforeEach(() => {
+  if (server) server.clock.set(Date.now());
 });
 
 function start(example: string, env: Record<string, string>): ChildProcess {

@@ -22,6 +22,9 @@ function row(target: TargetSummary): string[] {
     String(target.bodyMismatches),
     String(target.errors + target.timeouts),
     percent(target.medianServerCpuPercent),
+    target.medianServerCpuMicrosPerRequest === null
+      ? 'n/a'
+      : integer.format(target.medianServerCpuMicrosPerRequest),
     percent(target.medianClientCpuPercent),
     percent(target.maxOtherCpuPercent),
   ];
@@ -65,6 +68,7 @@ export function formatReport(
     'bad body',
     'errors',
     'server CPU',
+    'CPU µs/req',
     'client CPU',
     'other CPU (max)',
   ];
@@ -72,7 +76,10 @@ export function formatReport(
   for (const comparison of comparisons) {
     lines.push(
       `ratio ${comparison.name}: ${comparison.ratio.toFixed(2)} (target ≥ ${comparison.target.toFixed(2)}) ${comparison.verdict}` +
-        `   per round: ${comparison.roundRatios.map((ratio) => ratio.toFixed(2)).join(' / ')}`,
+        `   per round: ${comparison.roundRatios.map((ratio) => ratio.toFixed(2)).join(' / ')}` +
+        (comparison.cpuCostRatio === null
+          ? ''
+          : `   by server CPU per request: ${comparison.cpuCostRatio.toFixed(2)}`),
     );
   }
   const disturbed = targets.flatMap((target) =>

@@ -409,6 +409,7 @@ async function main(): Promise<number> {
         roundRatios: comparison.roundRatios,
         target: comparison.target,
         verdict: comparison.verdict,
+        cpuCostRatio: comparison.cpuCostRatio,
       })),
       checks: {
         nonceRecords,

@@ -63,6 +63,12 @@ export interface LoadRunResult {
   /** Share of one core the server child used, in percent; null off Linux. */
   readonly serverCpuPercent: number | null;
   /**
+   * Server CPU time per completed request, in microseconds; null off Linux. Unlike req/s it
+   * hardly depends on how much of the machine the server got, so it compares targets fairly
+   * on a busy machine too.
+   */
+  readonly serverCpuMicrosPerRequest: number | null;
+  /**
    * CPU the rest of the machine used meanwhile (other processes, other containers, kernel
    * work not charged to either side), in percent of one core; null off Linux. Above a few
    * tens of percent the run competed for the CPUs and its figures are disturbed.
@@ -174,6 +180,8 @@ export async function runLoad(input: LoadRunInput): Promise<LoadRunResult> {
     bodyMismatches,
     clientCpuPercent: percentOfCore(clientSeconds),
     serverCpuPercent: serverSeconds === null ? null : percentOfCore(serverSeconds),
+    serverCpuMicrosPerRequest:
+      serverSeconds === null || completed === 0 ? null : (serverSeconds / completed) * 1e6,
     otherCpuPercent:
       machine === null || serverSeconds === null
         ? null

@@ -17,6 +17,8 @@ export interface TargetSummary {
   readonly medianClientCpuPercent: number;
   /** Null where server CPU could not be read (not Linux). */
   readonly medianServerCpuPercent: number | null;
+  /** Median server CPU µs per request; null where server CPU could not be read. */
+  readonly medianServerCpuMicrosPerRequest: number | null;
   /** The most CPU anything else on the machine used during one of the runs; null off Linux. */
   readonly maxOtherCpuPercent: number | null;
 }
@@ -33,6 +35,11 @@ export interface Comparison {
   readonly roundRatios: readonly number[];
   readonly target: number;
   readonly verdict: 'PASS' | 'BELOW';
+  /**
+   * Baseline's server CPU per request over the subject's: the ratio req/s would show if each
+   * server had a core to itself; null where CPU could not be read.
+   */
+  readonly cpuCostRatio: number | null;
 }
 
 /**
@@ -54,6 +61,9 @@ export function summarizeTarget(name: string, runs: readonly LoadRunResult[]): T
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     timeouts: runs.reduce((sum, run) => sum + run.timeouts, 0),
     medianClientCpuPercent: median(runs.map((run) => run.clientCpuPercent)),
+    medianServerCpuMicrosPerRequest: runs.every((run) => run.serverCpuMicrosPerRequest !== null)
+      ? median(runs.map((run) => run.serverCpuMicrosPerRequest as number))
+      : null,
     medianServerCpuPercent: serverCpu.every((value) => value !== null)
       ? median(serverCpu as number[])
       : null,
@@ -85,5 +95,10 @@ export function compareTargets(
     roundRatios,
     target,
     verdict: ratio >= target ? 'PASS' : 'BELOW',
+    cpuCostRatio:
+      baseline.medianServerCpuMicrosPerRequest === null ||
+      subject.medianServerCpuMicrosPerRequest === null
+        ? null
+        : baseline.medianServerCpuMicrosPerRequest / subject.medianServerCpuMicrosPerRequest,
   };
 }

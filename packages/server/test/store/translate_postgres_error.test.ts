@@ -39,6 +39,8 @@ describe('translatePostgresError', () => {
     '40P01',
     '28P01',
     '3D000',
+    '25006',
+    '57P05',
   ])('maps SQLSTATE %s to StoreUnavailableError, keeping the cause', (code) => {
     const error = pgError(code);
     const translated = translatePostgresError(error);

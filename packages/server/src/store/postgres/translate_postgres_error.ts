@@ -11,8 +11,9 @@ const PORT_NAMES = new Map(UNIQUE_CONSTRAINTS.map((c) => [c.name, c.port]));
  * connection failed or was cut (class 08), the server is short of resources (53) or shutting
  * down or refusing connections (57P01..57P03), a statement ran past `statement_timeout`
  * (57014) or waited past `lock_timeout` (55P03), a transaction was aborted by a deadlock or
- * a serialization failure (40001, 40P01) or sat idle too long (25P03), the server hit an I/O
- * or internal error (58, XX), or it refused our login or database (28, 3D000).
+ * a serialization failure (40001, 40P01) or sat idle too long (25P03, 57P05), the server hit
+ * an I/O or internal error (58, XX), refused our login or database (28, 3D000, 57P04), or is a
+ * read-only standby after a failover (25006).
  */
 const UNAVAILABLE_CLASSES = ['08', '53', '58', 'XX', '28'];
 const UNAVAILABLE_CODES = new Set([
@@ -24,6 +25,9 @@ const UNAVAILABLE_CODES = new Set([
   '40001',
   '40P01',
   '25P03',
+  '57P04',
+  '57P05',
+  '25006',
   '3D000',
 ]);
 

@@ -96,7 +96,17 @@ describe.runIf(available)('single use across two keygate processes', () => {
     if (!a || !b) throw new Error('no server');
     const issued = await cluster.redeemCode(b, await cluster.authorizationCode(a));
     expect(issued.status, issued.text).toBe(200);
-    const refreshToken = String((issued.json as Record<string, unknown>).refresh_token);
+    // A token pair from one process is good at the other (shared issuer, keys and rows).
+    const bearer = await get(`${a.url}/api/v1/me`, {
+      authorization: `Bearer ${String((issued.json as Record<string, unknown>).access_token)}`,
+    });
+    expect(bearer.status, bearer.text).toBe(200);
+    const moved = await cluster.refresh(
+      a,
+      String((issued.json as Record<string, unknown>).refresh_token),
+    );
+    expect(moved.status, moved.text).toBe(200);
+    const refreshToken = String((moved.json as Record<string, unknown>).refresh_token);
     const [before] = await cluster.database.query<{ n: string }>(
       'select count(*) as n from refresh_tokens',
     );

@@ -19,7 +19,7 @@ export interface ClusterClient {
 /**
  * Several `keygate serve` processes on one scratch PostgreSQL database and one throwaway
  * `redis-server` (its own port, so parallel test files never share keys), all with the same
- * `KEYGATE_MASTER_KEY` and each with its own data directory (S-2). Set up for WSSE, the
+ * `KEYGATE_MASTER_KEY` and `KEYGATE_ISSUER`, each with its own data directory (S-2). Set up for WSSE, the
  * authorization code flow and the api_keys grant.
  */
 export interface KeygateCluster {
@@ -74,6 +74,9 @@ export async function startKeygateCluster(count: number): Promise<KeygateCluster
       KEYGATE_REDIS_URL: redis.url,
       KEYGATE_MASTER_KEY: randomBytes(32).toString('hex'),
       KEYGATE_DATABASE_POOL_SIZE: '5',
+      // One issuer for all: behind a load balancer a token from one process must pass at the
+      // others, and `iss` (and the default audience) would otherwise name each one's own port.
+      KEYGATE_ISSUER: 'http://localhost',
     };
     const cliDir = await mkdtemp(join(tmpdir(), 'keygate-cluster-cli-'));
     dataDirs.push(cliDir);

@@ -114,7 +114,7 @@ client_credentials grant.
   --api-keys-target <r>
                       required api_keys/oidc_client_credentials ratio (env
                       BENCH_API_KEYS_TARGET, default 2)
-  --cpu-prof          write V8 CPU profiles of both servers to bench/results/ (slows them)
+  --cpu-prof          write V8 CPU profiles of every server to bench/results/ (slows them)
   --help              this text
 `;
 

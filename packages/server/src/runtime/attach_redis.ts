@@ -12,6 +12,9 @@ import { withRedisReplayStore } from '../store/redis/with_redis_replay_store.js'
  * `ConfigError` naming `redisUrl`, one line) when the server may evict keys (S-4), and with
  * `StoreUnavailableError` when it cannot be reached; either way `store` is closed first.
  * Connection losses and recoveries are logged once each, never with the URL's password.
+ * `warnings` holds what an operator should fix but keygate can run with (for `keygate serve`
+ * to log at start): a Redis without an append-only file forgets consumed nonces when it
+ * restarts (S-5).
  * @param config - the validated configuration.
  * @param store - the opened database store.
  * @param logger - where outages and recoveries are reported.
@@ -20,8 +23,8 @@ export async function attachRedis(
   config: KeygateConfig,
   store: Store,
   logger: Logger,
-): Promise<Store> {
-  if (config.redisUrl === null) return store;
+): Promise<{ store: Store; warnings: string[] }> {
+  if (config.redisUrl === null) return { store, warnings: [] };
   try {
     const redis = await openRedisReplayStore({
       url: config.redisUrl,
@@ -38,7 +41,12 @@ export async function attachRedis(
         }
       },
     });
-    return withRedisReplayStore(store, redis);
+    const warnings = redis.appendOnly
+      ? []
+      : [
+          `Redis at ${redis.address} keeps no append-only file: a Redis restart forgets consumed nonces, so a WSSE header seen before it could be replayed within its lifetime (S-5); set appendonly yes`,
+        ];
+    return { store: withRedisReplayStore(store, redis), warnings };
   } catch (error) {
     await store.close();
     if (error instanceof RedisEvictionPolicyError) {

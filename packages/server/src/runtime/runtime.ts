@@ -15,6 +15,8 @@ export interface Runtime extends AdminDeps {
   readonly secrets: MasterKeyring;
   readonly logger: Logger;
   readonly masterKeySource: 'env' | 'file';
+  /** What the stores found unsafe but usable at open, one line each, for `keygate serve` to log. */
+  readonly storeWarnings: readonly string[];
   close(): Promise<void>;
 }
 
@@ -28,13 +30,14 @@ export async function openRuntime(
     dataDir: config.dataDir,
   });
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = await attachRedis(config, await openStore(config), logger);
+  const { store, warnings } = await attachRedis(config, await openStore(config), logger);
   return {
     config,
     store,
     secrets: keys.keyring,
     logger,
     masterKeySource: keys.source,
+    storeWarnings: warnings,
     now: options.now ?? Date.now,
     close: () => store.close(),
   };

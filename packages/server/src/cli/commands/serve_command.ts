@@ -7,8 +7,8 @@ import { findFreePort } from '../../runtime/find_free_port.js';
 import { openRuntime } from '../../runtime/runtime.js';
 import { type CliIo, configFor } from '../cli_io.js';
 
-/** How often expired nonce records are swept from the replay store. */
-const NONCE_PURGE_INTERVAL_MS = 10 * 60 * 1000;
+/** How often expired records (nonces, codes, revocations, legacy refresh tokens) are swept. */
+const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 function welcome(admin: InitialAdmin, url: string): string {
   return [
@@ -46,6 +46,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       for (const warning of configWarnings(config, { masterKeySource: runtime.masterKeySource })) {
         logger.warn({ event: 'config.unsafe_default' }, warning);
       }
+      for (const warning of runtime.storeWarnings) {
+        logger.warn({ event: 'store.unsafe_setting' }, warning);
+      }
       const admin = await ensureInitialAdmin(runtime);
       const signingKey = await ensureSigningKey(runtime);
       if (signingKey.created) {
@@ -64,12 +67,28 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       if (admin) io.stderr.write(welcome(admin, url));
       io.stderr.write(`keygate listening on ${url}\n`);
 
-      const purge = setInterval(() => {
-        runtime.store.nonces
-          .purgeExpired(Math.floor(runtime.now() / 1000))
-          .then((purged) => logger.debug({ event: 'nonces.purged', purged }, 'purged nonces'))
-          .catch((error: unknown) => logger.warn({ err: error }, 'nonce purge failed'));
-      }, NONCE_PURGE_INTERVAL_MS);
+      // Everything that would otherwise only grow; each store call is one statement, so a
+      // purge racing another process's purge or a request deletes nothing still in use.
+      const { store } = runtime;
+      const sweeps: readonly [string, (now: number) => Promise<number>][] = [
+        ['nonces', (now) => store.nonces.purgeExpired(now)],
+        ['authorization_codes', (now) => store.authorizationCodes.purgeExpired(now)],
+        ['revoked_access_tokens', (now) => store.revokedAccessTokens.purgeExpired(now)],
+        [
+          'legacy_refresh_tokens',
+          (now) => store.legacyRefreshTokens.purge(now, config.legacy.refreshIdleSeconds),
+        ],
+      ];
+      const sweepAll = () => {
+        const now = Math.floor(runtime.now() / 1000);
+        for (const [table, sweep] of sweeps) {
+          sweep(now)
+            .then((purged) => logger.debug({ event: 'store.purged', table, purged }, 'purged'))
+            .catch((error: unknown) => logger.warn({ err: error, table }, 'purge failed'));
+        }
+      };
+      sweepAll();
+      const purge = setInterval(sweepAll, PURGE_INTERVAL_MS);
       purge.unref();
 
       const shutdown = async (signal: string) => {

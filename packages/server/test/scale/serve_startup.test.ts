@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite/open_sqlite_store.js';
+import { childEnv, KEYGATE_BIN, startKeygateProcess } from '../support/keygate_process.js';
+import {
+  type RedisServerProcess,
+  requireRedisServerBinary,
+  startRedisServer,
+} from '../support/redis_server.js';
+import { waitUntil } from '../support/wait_until.js';
+
+/** Runs `keygate serve` until it listens, then stops it; returns its log lines (stdout). */
+async function serveLogs(env: Record<string, string>): Promise<Record<string, unknown>[]> {
+  const child = spawn(process.execPath, [KEYGATE_BIN, 'serve', '--port', '0'], {
+    env: childEnv({ KEYGATE_LOG_LEVEL: 'info', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('keygate listening on')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`keygate exited (${code}): ${stderr}`)));
+    });
+    // The listening log line comes before the stderr banner; wait until it is read in full.
+    await waitUntil('the listening log line', async () => stdout.includes('server.listening'));
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function storeWarnings(lines: Record<string, unknown>[]): string[] {
+  return lines.filter((l) => l.event === 'store.unsafe_setting').map((l) => String(l.msg));
+}
+
+/**
+ * `keygate serve` warns at start, in its log (never on a CLI command's stdout), when Redis
+ * keeps no append-only file: a Redis restart would forget consumed nonces (S-5).
+ */
+describe.runIf(requireRedisServerBinary())('keygate serve: Redis persistence warning', () => {
+  const redises: RedisServerProcess[] = [];
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'keygate-serve-warn-'));
+  });
+  afterAll(async () => {
+    await Promise.all(redises.map((redis) => redis.dispose()));
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('warns once when Redis runs without appendonly, naming the fix (S-5)', async () => {
+    const redis = await startRedisServer();
+    redises.push(redis);
+    const lines = await serveLogs({ KEYGATE_DATA_DIR: dataDir, KEYGATE_REDIS_URL: redis.url });
+    const warnings = storeWarnings(lines);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`Redis at ${redis.url} keeps no append-only file`);
+    expect(warnings[0]).toContain('set appendonly yes');
+    expect(lines.find((l) => l.event === 'store.unsafe_setting')?.level).toBe(40);
+  });
+
+  it('says nothing when Redis keeps an append-only file', async () => {
+    const redis = await startRedisServer(['--appendonly', 'yes']);
+    redises.push(redis);
+    const lines = await serveLogs({ KEYGATE_DATA_DIR: dataDir, KEYGATE_REDIS_URL: redis.url });
+    expect(lines.some((l) => l.event === 'server.listening')).toBe(true);
+    expect(storeWarnings(lines)).toEqual([]);
+  });
+
+  it('says nothing without Redis', async () => {
+    const lines = await serveLogs({ KEYGATE_DATA_DIR: dataDir });
+    expect(lines.some((l) => l.event === 'server.listening')).toBe(true);
+    expect(storeWarnings(lines)).toEqual([]);
+  });
+});
+
+/**
+ * `keygate serve` sweeps what only grows (at start and then every 10 minutes): expired nonces
+ * (W-6), expired revocations, idle legacy refresh tokens (L-3); live rows stay.
+ */
+describe('keygate serve: housekeeping at start', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'keygate-serve-purge-'));
+  });
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('purges expired nonces, revocations and idle legacy refresh tokens, keeps live ones', async () => {
+    const env = { KEYGATE_DATA_DIR: dataDir };
+    // First start: creates the database, the admin and the default organization.
+    await (await startKeygateProcess([], { env })).stop();
+
+    const file = join(dataDir, 'keygate.sqlite');
+    const now = Math.floor(Date.now() / 1000);
+    const idle = 2_592_000;
+    const store = await openSqliteStore({ file });
+    try {
+      const admin = await store.users.findByLogin('admin');
+      const organization = await store.organizations.findByName('default');
+      if (!admin || !organization) throw new Error('no first-start admin');
+      const legacy = (id: string, lastUsedAt: number) => ({
+        id,
+        tokenHash: `hash-${id}`,
+        userId: admin.id,
+        organizationId: organization.id,
+        createdAt: lastUsedAt,
+        lastUsedAt,
+        revokedAt: null,
+      });
+      await store.legacyRefreshTokens.create(legacy('idle', now - idle - 60));
+      await store.legacyRefreshTokens.create(legacy('live', now - 60));
+      await store.revokedAccessTokens.add('expired-jti', now - 60);
+      await store.revokedAccessTokens.add('live-jti', now + 3600);
+      expect(await store.nonces.consume('old-nonce', 10, now - 3600)).toBe(true);
+      expect(await store.nonces.consume('new-nonce', 3600, now)).toBe(true);
+    } finally {
+      await store.close();
+    }
+    const nonceRows = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare('select count(*) as n from wsse_nonces').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    expect(nonceRows()).toBe(2);
+
+    const server = await startKeygateProcess([], { env });
+    try {
+      const check = await openSqliteStore({ file });
+      try {
+        await waitUntil(
+          'the start-up purge',
+          async () =>
+            (await check.legacyRefreshTokens.findById('idle')) === null &&
+            !(await check.revokedAccessTokens.isRevoked('expired-jti')) &&
+            nonceRows() === 1,
+        );
+        expect(await check.legacyRefreshTokens.findById('live')).not.toBeNull();
+        expect(await check.revokedAccessTokens.isRevoked('live-jti')).toBe(true);
+        expect(await check.nonces.consume('new-nonce', 3600, now)).toBe(false);
+      } finally {
+        await check.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -423,9 +423,10 @@ export interface Store {
    * connection, the `keygate` CLI in another process) takes effect on the next request.
    *
    * Returns an opaque token, synchronously and cheaply (it is called on every authenticated
-   * request). Contract: once a write to those tables has committed, by this store or by any
-   * other connection or process on the same database, every later call returns a token different
-   * from every token returned before that commit. A caller may therefore keep serving a value it
+   * request). Contract: once a write to those tables has committed through this store (or any
+   * connection of this process), every later call returns a token different from every token
+   * returned before that commit; once another process's write has committed, every call from
+   * the next turn of the event loop on does. A caller may therefore keep serving a value it
    * read after seeing token T for as long as this still returns T. The token may also change
    * for unrelated writes or spontaneously (callers only refill their cache).
    *
@@ -433,7 +434,8 @@ export interface Store {
    * changes with time (e.g. the current second, bounding staleness to about 1 s), or omit the
    * method: callers then read the store on every request and cache nothing. Memory and SQLite
    * implement it (SQLite: `PRAGMA data_version` of a connection that writes none of those
-   * tables, which changes whenever any other connection commits). Throws
+   * tables, which changes whenever any other connection commits, read at most once per
+   * event-loop turn unless this process used the file in between). Throws
    * `StoreUnavailableError` once the store is closed or unreachable.
    */
   dataVersion?(): string | number;

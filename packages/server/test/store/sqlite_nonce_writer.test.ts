@@ -60,9 +60,12 @@ describe('sqlite dataVersion', () => {
       const afterCli = server.dataVersion?.();
       expect(afterCli).not.toEqual(before);
 
+      // A connection that bypasses this process's file lock stands for another process: its
+      // commit is seen from the next event-loop turn on (the version is read once per turn).
       const raw = new BetterSqlite3(file);
       raw.prepare("update users set disabled_at = 1 where id = 'u1'").run();
       raw.close();
+      await new Promise((resolve) => setImmediate(resolve));
       expect(server.dataVersion?.()).not.toEqual(afterCli);
     } finally {
       await server.close();

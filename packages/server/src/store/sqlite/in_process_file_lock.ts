@@ -18,12 +18,21 @@ export interface InProcessFileLock {
   unlock(): void;
   /** Gives up this connection's share of the lock; call once, when the connection closes. */
   dispose(): void;
+  /**
+   * How many times any connection of this process released the file's lock. It moves after
+   * every statement or transaction run through the lock, i.e. after every commit this process
+   * makes on the file (`openSqliteNonceWriter` uses it to know when a cached
+   * `PRAGMA data_version` may be stale).
+   */
+  releases(): number;
 }
 
 /** A FIFO mutex: `unlock` passes ownership straight to the next waiter. */
 class Mutex {
   #locked = false;
   readonly #waiters: (() => void)[] = [];
+  /** Unlocks so far. */
+  releases = 0;
 
   lock(): Promise<void> {
     if (!this.#locked) {
@@ -34,6 +43,7 @@ class Mutex {
   }
 
   unlock(): void {
+    this.releases += 1;
     const next = this.#waiters.shift();
     if (next) next();
     else this.#locked = false;
@@ -60,6 +70,7 @@ export function openInProcessFileLock(file: string): InProcessFileLock {
   return {
     lock: () => mutex.lock(),
     unlock: () => mutex.unlock(),
+    releases: () => mutex.releases,
     dispose() {
       if (disposed) return;
       disposed = true;

@@ -22,7 +22,10 @@ export interface SqliteNonceWriter {
   /**
    * `PRAGMA data_version` of this writer's connection: it changes whenever another
    * connection (this process's Kysely connection, the CLI, another server) commits, and never
-   * for this connection's own nonce commits. See `Store.dataVersion`.
+   * for this connection's own nonce commits. See `Store.dataVersion`. Read at most once per
+   * event-loop turn, and again whenever a connection of this process has used the file since
+   * (its in-process lock was released): so this process's own commits are seen by the next
+   * call, and other processes' commits from the next turn on.
    */
   dataVersion(): number;
   /** Commits what is queued, stops the checkpoint timer, closes the connection. Idempotent. */
@@ -90,6 +93,14 @@ export function openSqliteNonceWriter(options: SqliteNonceWriterOptions): Sqlite
     sqlite.close();
     throw error;
   }
+
+  // The last data_version read, and the lock's release count when it was read; forgotten at
+  // the end of the event-loop turn (a read costs several µs, and every request asks).
+  let knownVersion: number | undefined;
+  let knownAtRelease = -1;
+  const forgetVersion = () => {
+    knownVersion = undefined;
+  };
 
   let queue: Pending[] = [];
   let scheduled = false;
@@ -163,7 +174,12 @@ export function openSqliteNonceWriter(options: SqliteNonceWriterOptions): Sqlite
       });
     },
     dataVersion() {
-      return version.get() as number;
+      const released = lock.releases();
+      if (knownVersion !== undefined && knownAtRelease === released) return knownVersion;
+      if (knownVersion === undefined) setImmediate(forgetVersion);
+      knownVersion = version.get() as number;
+      knownAtRelease = released;
+      return knownVersion;
     },
     async close() {
       if (closed) return;

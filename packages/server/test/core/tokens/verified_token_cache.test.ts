@@ -80,6 +80,23 @@ describe('VerifiedTokenCache in verifyAccessToken', () => {
     expect(memo.size).toBe(0);
   });
 
+  it('a remembered signature never vouches for another payload (same signature segment)', async () => {
+    const { token } = await issueAccessToken(world.tokens, ALICE);
+    expect((await verify(token)).ok).toBe(true);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
+    const widened = Buffer.from(JSON.stringify({ ...claims, scope: 'admin' })).toString(
+      'base64url',
+    );
+    const spliced = `${header}.${widened}.${signature}`;
+    expect(memo.get(spliced)).toBeUndefined();
+    expect(await verify(spliced)).toEqual({ ok: false, code: 'invalid_signature' });
+    // Nor can the spliced token push the real one out.
+    memo.forget(spliced);
+    expect(memo.get(token)).toBeDefined();
+    expect((await verify(token)).ok).toBe(true);
+  });
+
   it('is bounded, dropping the oldest token first', async () => {
     const small = new VerifiedTokenCache({ maxEntries: 2 });
     const deps = { ...world.tokens, verifiedTokens: small };

@@ -83,24 +83,36 @@ describe.runIf(available)('SIGKILL one of two keygate processes under load', () 
       }
     }
 
-    // Each chain starts with a code flow, then redeems its latest refresh token in turn at
-    // either process. A request cut off by the kill leaves its token's fate unknown to the
-    // client (the victim may have committed the rotation), so that chain stops there.
+    // Each chain starts a family with a code flow, then redeems its latest refresh token in
+    // turn at either process. A request cut off by the kill leaves its token's fate unknown to
+    // the client (the victim may have committed the rotation), so the chain starts a new family.
     async function chain(index: number): Promise<void> {
-      const start = targets[index % targets.length] as ServerProcess;
-      const issued = await cluster.redeemCode(start, await cluster.authorizationCode(start));
-      if (issued.status !== 200) throw new Error(`code exchange: ${issued.text}`);
-      let token = String((issued.json as Record<string, unknown>).refresh_token);
-      received.add(jtiOf(token));
-      for (let step = 0; !stopping; step += 1) {
-        const sentAfterKill = killed;
-        const server = targets[(index + step) % targets.length] as ServerProcess;
-        const outcome = await attempt(() => cluster.refresh(server, token));
-        record(outcome, sentAfterKill);
-        if (!('response' in outcome) || outcome.response.status !== 200) return;
-        token = String((outcome.response.json as Record<string, unknown>).refresh_token);
+      let step = index;
+      while (!stopping) {
+        const startedAfterKill = killed;
+        const start = targets[step % targets.length] as ServerProcess;
+        step += 1;
+        let issued: TestResponse;
+        try {
+          issued = await cluster.redeemCode(start, await cluster.authorizationCode(start));
+        } catch (error) {
+          if (startedAfterKill) throw error;
+          continue;
+        }
+        if (issued.status !== 200) throw new Error(`code exchange: ${issued.text}`);
+        let token = String((issued.json as Record<string, unknown>).refresh_token);
         received.add(jtiOf(token));
-        if (sentAfterKill) refreshesAfterKill[index] = (refreshesAfterKill[index] ?? 0) + 1;
+        for (; !stopping; step += 1) {
+          const sentAfterKill = killed;
+          const server = targets[step % targets.length] as ServerProcess;
+          const outcome = await attempt(() => cluster.refresh(server, token));
+          record(outcome, sentAfterKill);
+          if (!('response' in outcome)) break;
+          if (outcome.response.status !== 200) return;
+          token = String((outcome.response.json as Record<string, unknown>).refresh_token);
+          received.add(jtiOf(token));
+          if (sentAfterKill) refreshesAfterKill[index] = (refreshesAfterKill[index] ?? 0) + 1;
+        }
       }
     }
 
@@ -126,20 +138,28 @@ describe.runIf(available)('SIGKILL one of two keygate processes under load', () 
       return jtis.filter((jti) => !present.has(jti));
     }
 
-    const load = Promise.all([
-      ...Array.from({ length: CHAINS }, (_, i) => chain(i)),
-      ...Array.from({ length: API_KEY_WORKERS }, (_, i) => apiKeysWorker(i)),
-    ]);
+    let failed = false;
+    const load = Promise.all(
+      [
+        ...Array.from({ length: CHAINS }, (_, i) => chain(i)),
+        ...Array.from({ length: API_KEY_WORKERS }, (_, i) => apiKeysWorker(i)),
+      ].map((worker) =>
+        worker.catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
     try {
       // Let the load get going on both processes, then kill one in the middle of it.
+      // A worker that failed ends the wait at once; the assertions below then say why.
       await waitUntil(
         'load on both processes',
-        async () => {
-          if (refusedBeforeKill.length > 0) throw new Error(refusedBeforeKill.join('; '));
-          return received.size >= CHAINS * 4;
-        },
+        async () => failed || refusedBeforeKill.length > 0 || received.size >= CHAINS * 4,
         { deadlineMs: 60_000 },
       );
+      expect(refusedBeforeKill).toEqual([]);
+      expect(failed).toBe(false);
       expect(await missingRows()).toEqual([]);
       targets = [survivor];
       killed = true;
@@ -148,8 +168,9 @@ describe.runIf(available)('SIGKILL one of two keygate processes under load', () 
       await waitUntil(
         'more load on the survivor',
         async () =>
-          refreshesAfterKill.filter((n) => n >= 3).length >= 1 &&
-          grantsAfterKill.every((n) => n >= 5),
+          failed ||
+          afterKill.some((o) => !('response' in o) || o.response.status !== 200) ||
+          (refreshesAfterKill.every((n) => n >= 3) && grantsAfterKill.every((n) => n >= 5)),
         { deadlineMs: 60_000 },
       );
     } finally {

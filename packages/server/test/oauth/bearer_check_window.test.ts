@@ -109,6 +109,24 @@ describe('changes made outside this server take effect once the window has passe
   });
 });
 
+describe('introspection (RFC 7662) reads the store, not the window', () => {
+  it('a user disabled elsewhere: introspection says inactive at once, the Bearer check after the window', async () => {
+    const token = await accessToken();
+    expect((await me(token)).status).toBe(200);
+    const introspect = () =>
+      postToken(
+        server,
+        { token, client_id: client.clientId, client_secret: client.clientSecret ?? '' },
+        { path: '/oauth/introspect' },
+      );
+    expect((await introspect()).json).toMatchObject({ active: true });
+    await setUserDisabled(server, 'robot', true);
+    expect((await introspect()).json).toEqual({ active: false });
+    server.clock.advance(WINDOW);
+    expect((await me(token)).status).toBe(401);
+  });
+});
+
 describe('revocation through this server takes effect on the next request', () => {
   it('RFC 7009 revocation of the access token: 401 at once, clock not moved', async () => {
     const token = await accessToken();

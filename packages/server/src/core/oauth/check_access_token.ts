@@ -31,15 +31,17 @@ export type AccessTokenCheckOutcome =
  *
  * The signature and claims are verified on every call. The outcome of the store checks is
  * remembered per `jti` for a few seconds when `deps.tokens.accessTokenChecks` is set (R-3
- * allows 5 s; revocations through this process clear it at once).
+ * allows 5 s; revocations through this process clear it at once); `fresh: true` reads the
+ * store regardless (introspection, which is not on the request path of every API call).
  */
 export async function checkAccessToken(
   deps: { store: Store; tokens: TokenService },
   token: string,
+  options: { readonly fresh?: boolean } = {},
 ): Promise<{ ok: true; token: LiveAccessToken } | { ok: false; reason: AccessTokenFailure }> {
   const claims = await deps.tokens.verifyAccessToken(token);
   if (!claims) return { ok: false, reason: 'invalid_token' };
-  const cache = deps.tokens.accessTokenChecks;
+  const cache = options.fresh === true ? undefined : deps.tokens.accessTokenChecks;
   let outcome = cache?.get(claims.jti);
   if (outcome === undefined) {
     const generation = cache?.generation ?? 0;

@@ -21,8 +21,8 @@ export type IntrospectionResponse =
 
 /**
  * RFC 7662: is this token usable right now, and what does it carry? Access tokens get the
- * same checks as a Bearer request; refresh tokens must be unconsumed, unexpired and in a live
- * family. Anything else is simply `{active: false}`.
+ * same checks as a Bearer request, read fresh from the store; refresh tokens must be
+ * unconsumed, unexpired and in a live family. Anything else is simply `{active: false}`.
  */
 export async function introspectToken(
   deps: GrantDeps,
@@ -44,7 +44,9 @@ async function introspectAccess(
   deps: GrantDeps,
   token: string,
 ): Promise<IntrospectionResponse | null> {
-  const checked = await checkAccessToken(deps, token);
+  // Read fresh: a resource server asking is owed the store's state, not the Bearer check's
+  // short memory of it.
+  const checked = await checkAccessToken(deps, token, { fresh: true });
   if (!checked.ok) return null;
   const { claims, user } = checked.token;
   return {

@@ -233,6 +233,16 @@ export interface TokenFamilyRepository {
   findById(id: string): Promise<TokenFamilyRecord | null>;
   /** Marks the family revoked; true when this call revoked it, false when already revoked or unknown. */
   revoke(id: string, revokedAt: number): Promise<boolean>;
+  /**
+   * Deletes, in one statement, every family nothing can use any more, with its codes and
+   * refresh tokens: created before `now - graceSeconds`, with no refresh token that expires at
+   * or after `now` (a consumed one must still reveal its reuse until then, O-9) or was issued
+   * at or after `now - graceSeconds`, and no authorization code that expires at or after
+   * `now - graceSeconds`. `graceSeconds` must cover the longest access token lifetime, since an
+   * access token of a family that no longer exists is refused (R-3). Returns how many families
+   * it deleted.
+   */
+  purgeExpired(now: number, graceSeconds: number): Promise<number>;
 }
 
 /** PKCE methods (O-3). */

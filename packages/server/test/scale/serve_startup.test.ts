@@ -92,7 +92,8 @@ describe.runIf(requireRedisServerBinary())('keygate serve: Redis persistence war
 
 /**
  * `keygate serve` sweeps what only grows (at start and then every 10 minutes): expired nonces
- * (W-6), expired revocations, idle legacy refresh tokens (L-3); live rows stay.
+ * (W-6), expired revocations, idle legacy refresh tokens (L-3) and token families nothing can
+ * use any more (O-9); live rows stay.
  */
 describe('keygate serve: housekeeping at start', () => {
   let dataDir: string;
@@ -103,7 +104,7 @@ describe('keygate serve: housekeeping at start', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('purges expired nonces, revocations and idle legacy refresh tokens, keeps live ones', async () => {
+  it('purges expired nonces, revocations, idle legacy refresh tokens and dead token families, keeps live ones', async () => {
     const env = { KEYGATE_DATA_DIR: dataDir };
     // First start: creates the database, the admin and the default organization.
     await (await startKeygateProcess([], { env })).stop();
@@ -131,6 +132,48 @@ describe('keygate serve: housekeeping at start', () => {
       await store.revokedAccessTokens.add('live-jti', now + 3600);
       expect(await store.nonces.consume('old-nonce', 10, now - 3600)).toBe(true);
       expect(await store.nonces.consume('new-nonce', 3600, now)).toBe(true);
+      // Token families: one whose refresh tokens all expired a week ago, one still in use.
+      await store.oauthClients.create({
+        clientId: 'cl1',
+        name: 'App',
+        secretHash: 'ab'.repeat(32),
+        redirectUris: ['https://app.example.test/callback'],
+        grantTypes: ['authorization_code', 'refresh_token'],
+        scopes: [],
+        skipConsent: false,
+        requirePkce: true,
+        allowPlainPkce: false,
+        scopesVersion: 1,
+        createdAt: now - 30 * 86_400,
+        updatedAt: now - 30 * 86_400,
+      });
+      for (const [family, expiresAt] of [
+        ['gone', now - 7 * 86_400],
+        ['kept', now + 86_400],
+      ] as const) {
+        await store.tokenFamilies.create({
+          id: family,
+          clientId: 'cl1',
+          userId: admin.id,
+          organizationId: organization.id,
+          createdAt: now - 20 * 86_400,
+          revokedAt: null,
+        });
+        await store.refreshTokens.create({
+          jti: `rt-${family}`,
+          familyId: family,
+          clientId: 'cl1',
+          userId: admin.id,
+          organizationId: organization.id,
+          scope: '',
+          clientScopesVersion: 1,
+          issuedAt: now - 12 * 86_400,
+          expiresAt,
+          consumedAt: null,
+          successorJti: null,
+          successorResponseSealed: null,
+        });
+      }
     } finally {
       await store.close();
     }
@@ -153,9 +196,13 @@ describe('keygate serve: housekeeping at start', () => {
           async () =>
             (await check.legacyRefreshTokens.findById('idle')) === null &&
             !(await check.revokedAccessTokens.isRevoked('expired-jti')) &&
+            (await check.tokenFamilies.findById('gone')) === null &&
             nonceRows() === 1,
         );
         expect(await check.legacyRefreshTokens.findById('live')).not.toBeNull();
+        expect(await check.refreshTokens.findByJti('rt-gone')).toBeNull();
+        expect(await check.refreshTokens.findByJti('rt-kept')).not.toBeNull();
+        expect(await check.tokenFamilies.findById('kept')).not.toBeNull();
         expect(await check.revokedAccessTokens.isRevoked('live-jti')).toBe(true);
         expect(await check.nonces.consume('new-nonce', 3600, now)).toBe(false);
       } finally {

@@ -841,6 +841,114 @@ export function describeStoreConformance(
         expect(await store.tokenFamilies.revoke('f2', T0)).toBe(false);
         expect((await store.tokenFamilies.findById('f2'))?.revokedAt).toBe(T0 - 1);
       });
+
+      describe('purgeExpired', () => {
+        const NOW = T0 + 20 * 86400;
+        const GRACE = 3600;
+        const DAY = 86400;
+
+        /**
+         * `f1` (no codes or tokens), `old` (revoked, every token and code long expired) and
+         * `oldcode` (a code that expired before the grace) can go; the others each hold one
+         * reason to stay, at its boundary.
+         */
+        async function seedFamilies(): Promise<void> {
+          await seedOAuth();
+          const family = (id: string, overrides: Partial<TokenFamilyRecord> = {}) =>
+            store.tokenFamilies.create(tokenFamily(id, 'cl1', overrides));
+          await family('old', { revokedAt: T0 + 1 });
+          await store.refreshTokens.create(
+            refreshToken('rt-o1', 'old', 'cl1', {
+              expiresAt: T0 + 5 * DAY,
+              consumedAt: T0 + DAY,
+              successorJti: 'rt-o2',
+            }),
+          );
+          await store.refreshTokens.create(
+            refreshToken('rt-o2', 'old', 'cl1', { issuedAt: T0 + DAY, expiresAt: NOW - 1 }),
+          );
+          await store.authorizationCodes.create(authorizationCode('c-o', 'cl1', 'old'));
+          // A refresh token valid until now, inclusive.
+          await family('edge');
+          await store.refreshTokens.create(refreshToken('rt-e', 'edge', 'cl1', { expiresAt: NOW }));
+          // A consumed refresh token whose reuse must still be detected.
+          await family('reuse');
+          await store.refreshTokens.create(
+            refreshToken('rt-r1', 'reuse', 'cl1', {
+              expiresAt: NOW + 100,
+              consumedAt: T0 + DAY,
+              successorJti: 'rt-r2',
+            }),
+          );
+          await store.refreshTokens.create(
+            refreshToken('rt-r2', 'reuse', 'cl1', { issuedAt: T0 + DAY, expiresAt: NOW - 1 }),
+          );
+          // An expired refresh token issued recently: its access token may still be valid.
+          await family('recent');
+          await store.refreshTokens.create(
+            refreshToken('rt-c', 'recent', 'cl1', { issuedAt: NOW - GRACE, expiresAt: NOW - 1 }),
+          );
+          // Codes: one expired just inside the grace, one just before it.
+          await family('code');
+          await store.authorizationCodes.create(
+            authorizationCode('c-k', 'cl1', 'code', { expiresAt: NOW - GRACE }),
+          );
+          await family('oldcode');
+          await store.authorizationCodes.create(
+            authorizationCode('c-x', 'cl1', 'oldcode', { expiresAt: NOW - GRACE - 1 }),
+          );
+          // Created inside the grace, its code perhaps not stored yet.
+          await family('new', { createdAt: NOW - GRACE });
+        }
+
+        async function expectPurged(): Promise<void> {
+          for (const id of ['f1', 'old', 'oldcode']) {
+            expect(await store.tokenFamilies.findById(id), id).toBeNull();
+          }
+          for (const id of ['edge', 'reuse', 'recent', 'code', 'new']) {
+            expect(await store.tokenFamilies.findById(id), id).not.toBeNull();
+          }
+          expect(await store.refreshTokens.findByJti('rt-o1')).toBeNull();
+          expect(await store.refreshTokens.findByJti('rt-o2')).toBeNull();
+          expect((await store.authorizationCodes.consume('c-o', NOW)).outcome).toBe('unknown');
+          expect((await store.authorizationCodes.consume('c-x', NOW)).outcome).toBe('unknown');
+          for (const jti of ['rt-e', 'rt-r1', 'rt-r2', 'rt-c']) {
+            expect(await store.refreshTokens.findByJti(jti), jti).not.toBeNull();
+          }
+        }
+
+        it('deletes only families nothing can use, with their codes and refresh tokens', async () => {
+          await seedFamilies();
+          expect(await store.tokenFamilies.purgeExpired(NOW, GRACE)).toBe(3);
+          await expectPurged();
+          expect(await store.tokenFamilies.purgeExpired(NOW, GRACE)).toBe(0);
+        });
+
+        it('concurrent purges delete each family once; a rotation beside them keeps its family', async () => {
+          await seedFamilies();
+          const successor = refreshToken('rt-e2', 'edge', 'cl1', {
+            issuedAt: NOW - 10,
+            expiresAt: NOW + 432000,
+          });
+          const [rotation, ...purged] = await Promise.all([
+            store.refreshTokens.rotate('rt-e', NOW - 10, successor, null),
+            ...Array.from({ length: 5 }, () => store.tokenFamilies.purgeExpired(NOW, GRACE)),
+          ]);
+          expect(rotation.outcome).toBe('rotated');
+          expect(purged.reduce((sum, n) => sum + n, 0)).toBe(3);
+          await expectPurged();
+          expect(await store.refreshTokens.findByJti('rt-e2')).toEqual(successor);
+        });
+
+        it('rejects a time or grace that is not integer seconds (TypeError)', async () => {
+          expect(await rejectionOf(store.tokenFamilies.purgeExpired(1.5, GRACE))).toBeInstanceOf(
+            TypeError,
+          );
+          expect(await rejectionOf(store.tokenFamilies.purgeExpired(NOW, -1))).toBeInstanceOf(
+            TypeError,
+          );
+        });
+      });
     });
 
     describe('authorization codes', () => {

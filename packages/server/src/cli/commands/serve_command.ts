@@ -7,8 +7,14 @@ import { findFreePort } from '../../runtime/find_free_port.js';
 import { openRuntime } from '../../runtime/runtime.js';
 import { type CliIo, configFor } from '../cli_io.js';
 
-/** How often expired records (nonces, codes, revocations, legacy refresh tokens) are swept. */
+/** How often expired records (nonces, codes, revocations, token families …) are swept. */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
+/**
+ * Extra seconds a token family is kept beyond the access token lifetime once nothing else
+ * holds it, for clocks that differ between processes and a lifetime lowered since issue.
+ */
+const FAMILY_PURGE_MARGIN_SECONDS = 86_400;
 
 function welcome(admin: InitialAdmin, url: string): string {
   return [
@@ -73,6 +79,14 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const sweeps: readonly [string, (now: number) => Promise<number>][] = [
         ['nonces', (now) => store.nonces.purgeExpired(now)],
         ['authorization_codes', (now) => store.authorizationCodes.purgeExpired(now)],
+        [
+          'token_families',
+          (now) =>
+            store.tokenFamilies.purgeExpired(
+              now,
+              config.oauth.accessTokenLifetimeSeconds + FAMILY_PURGE_MARGIN_SECONDS,
+            ),
+        ],
         ['revoked_access_tokens', (now) => store.revokedAccessTokens.purgeExpired(now)],
         [
           'legacy_refresh_tokens',

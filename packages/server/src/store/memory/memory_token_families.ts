@@ -41,6 +41,34 @@ export function createMemoryTokenFamilies(tables: MemoryTables): TokenFamilyRepo
       tokenFamilies.set(id, { ...found, revokedAt });
       return true;
     },
+    async purgeExpired(now, graceSeconds) {
+      assertOpen(tables);
+      checkUnixSeconds(now, 'now');
+      checkUnixSeconds(graceSeconds, 'graceSeconds');
+      if (graceSeconds < 0) throw new TypeError('graceSeconds must not be negative');
+      const before = now - graceSeconds;
+      const live = new Set<string>();
+      for (const token of tables.refreshTokens.values()) {
+        if (token.expiresAt >= now || token.issuedAt >= before) live.add(token.familyId);
+      }
+      for (const code of tables.authorizationCodes.values()) {
+        if (code.expiresAt >= before) live.add(code.familyId);
+      }
+      let purged = 0;
+      for (const family of [...tokenFamilies.values()]) {
+        if (family.createdAt >= before || live.has(family.id)) continue;
+        tokenFamilies.delete(family.id);
+        purged += 1;
+      }
+      // The SQL schema's ON DELETE CASCADE: codes and refresh tokens go with their family.
+      for (const [jti, token] of tables.refreshTokens) {
+        if (!tokenFamilies.has(token.familyId)) tables.refreshTokens.delete(jti);
+      }
+      for (const [hash, code] of tables.authorizationCodes) {
+        if (!tokenFamilies.has(code.familyId)) tables.authorizationCodes.delete(hash);
+      }
+      return purged;
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { checkTokenFamily, checkUnixSeconds } from '../check_port_input.js';
 import type { TokenFamilyRepository } from '../port.js';
 import { param, prepareQuery } from './prepared_query.js';
@@ -50,6 +51,45 @@ export function createSqlTokenFamilies({ db, guard }: SqlContext): TokenFamilyRe
           .where('revoked_at', 'is', null)
           .executeTakeFirst();
         return result.numUpdatedRows > 0n;
+      });
+    },
+    purgeExpired(now, graceSeconds) {
+      return guard(async () => {
+        checkUnixSeconds(now, 'now');
+        checkUnixSeconds(graceSeconds, 'graceSeconds');
+        if (graceSeconds < 0) throw new TypeError('graceSeconds must not be negative');
+        const before = now - graceSeconds;
+        // Codes and refresh tokens go with their family (ON DELETE CASCADE).
+        const result = await db
+          .deleteFrom('token_families')
+          .where('created_at', '<', before)
+          .where(({ exists, not, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('refresh_tokens')
+                  .select(sql<number>`1`.as('one'))
+                  .whereRef('refresh_tokens.family_id', '=', 'token_families.id')
+                  .where((eb) =>
+                    eb.or([
+                      eb('refresh_tokens.expires_at', '>=', now),
+                      eb('refresh_tokens.issued_at', '>=', before),
+                    ]),
+                  ),
+              ),
+            ),
+          )
+          .where(({ exists, not, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('authorization_codes')
+                  .select(sql<number>`1`.as('one'))
+                  .whereRef('authorization_codes.family_id', '=', 'token_families.id')
+                  .where('authorization_codes.expires_at', '>=', before),
+              ),
+            ),
+          )
+          .executeTakeFirst();
+        return Number(result.numDeletedRows);
       });
     },
   };

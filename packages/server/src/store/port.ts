@@ -163,6 +163,12 @@ export interface CounterStore {
    * end, and a counter never exists without one. Concurrent callers get distinct counts.
    */
   increment(key: string, ttlSeconds: number, now: number): Promise<CounterValue>;
+  /**
+   * Deletes the counters whose window has ended (`expiresAt <= now`); returns how many. A
+   * later increment of such a key starts at 1 either way. Backends that expire keys by
+   * themselves (Redis) answer 0.
+   */
+  purgeExpired(now: number): Promise<number>;
 }
 
 /** OAuth 2.0 grant types keygate implements (O-7). */

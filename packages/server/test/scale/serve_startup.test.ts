@@ -92,8 +92,8 @@ describe.runIf(requireRedisServerBinary())('keygate serve: Redis persistence war
 
 /**
  * `keygate serve` sweeps what only grows (at start and then every 10 minutes): expired nonces
- * (W-6), expired revocations, idle legacy refresh tokens (L-3) and token families nothing can
- * use any more (O-9); live rows stay.
+ * (W-6), ended rate-limit windows (X-1), expired revocations, idle legacy refresh tokens (L-3)
+ * and token families nothing can use any more (O-9); live rows stay.
  */
 describe('keygate serve: housekeeping at start', () => {
   let dataDir: string;
@@ -132,6 +132,8 @@ describe('keygate serve: housekeeping at start', () => {
       await store.revokedAccessTokens.add('live-jti', now + 3600);
       expect(await store.nonces.consume('old-nonce', 10, now - 3600)).toBe(true);
       expect(await store.nonces.consume('new-nonce', 3600, now)).toBe(true);
+      await store.counters.increment('ended-window', 60, now - 3600);
+      await store.counters.increment('live-window', 3600, now);
       // Token families: one whose refresh tokens all expired a week ago, one still in use.
       await store.oauthClients.create({
         clientId: 'cl1',
@@ -177,15 +179,16 @@ describe('keygate serve: housekeeping at start', () => {
     } finally {
       await store.close();
     }
-    const nonceRows = () => {
+    const rows = (table: 'wsse_nonces' | 'rate_counters') => {
       const db = new Database(file, { readonly: true });
       try {
-        return (db.prepare('select count(*) as n from wsse_nonces').get() as { n: number }).n;
+        return (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
       } finally {
         db.close();
       }
     };
-    expect(nonceRows()).toBe(2);
+    expect(rows('wsse_nonces')).toBe(2);
+    expect(rows('rate_counters')).toBe(2);
 
     const server = await startKeygateProcess([], { env });
     try {
@@ -197,7 +200,8 @@ describe('keygate serve: housekeeping at start', () => {
             (await check.legacyRefreshTokens.findById('idle')) === null &&
             !(await check.revokedAccessTokens.isRevoked('expired-jti')) &&
             (await check.tokenFamilies.findById('gone')) === null &&
-            nonceRows() === 1,
+            rows('wsse_nonces') === 1 &&
+            rows('rate_counters') === 1,
         );
         expect(await check.legacyRefreshTokens.findById('live')).not.toBeNull();
         expect(await check.refreshTokens.findByJti('rt-gone')).toBeNull();
@@ -205,6 +209,9 @@ describe('keygate serve: housekeeping at start', () => {
         expect(await check.tokenFamilies.findById('kept')).not.toBeNull();
         expect(await check.revokedAccessTokens.isRevoked('live-jti')).toBe(true);
         expect(await check.nonces.consume('new-nonce', 3600, now)).toBe(false);
+        expect(await check.counters.increment('live-window', 3600, now)).toMatchObject({
+          count: 2,
+        });
       } finally {
         await check.close();
       }

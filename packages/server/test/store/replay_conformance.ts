@@ -153,6 +153,40 @@ export function describeReplayStoreConformance(
         });
       });
 
+      it('purges ended windows only; counting goes on as if nothing happened', async () => {
+        await store.counters.increment('ended', 10, T0);
+        await store.counters.increment('ended', 10, T0);
+        await store.counters.increment('edge', 20, T0);
+        await store.counters.increment('live', 60, T0);
+        await store.counters.increment('live', 60, T0);
+        expect(await store.counters.purgeExpired(T0 + 9)).toBe(0);
+        expect(await store.counters.purgeExpired(T0 + 20)).toBe(options.expiresByItself ? 0 : 2);
+        expect(await store.counters.purgeExpired(T0 + 20)).toBe(0);
+        expect(await store.counters.increment('live', 60, T0 + 20)).toEqual({
+          count: 3,
+          expiresAt: T0 + 60,
+        });
+        expect(await store.counters.increment('ended', 10, T0 + 20)).toEqual({
+          count: 1,
+          expiresAt: T0 + 30,
+        });
+        expect(await rejectionOf(store.counters.purgeExpired(1.5))).toBeInstanceOf(TypeError);
+      });
+
+      it('a purge beside concurrent increments of a live counter loses no count', async () => {
+        await store.counters.increment('busy', 60, T0);
+        await store.counters.increment('done', 10, T0);
+        const results = await Promise.all([
+          ...Array.from({ length: 20 }, () => store.counters.increment('busy', 60, T0 + 30)),
+          store.counters.purgeExpired(T0 + 30),
+          store.counters.purgeExpired(T0 + 30),
+        ]);
+        const counts = results.slice(0, 20).map((r) => (r as { count: number }).count);
+        expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+        const purged = (results[20] as number) + (results[21] as number);
+        expect(purged).toBe(options.expiresByItself ? 0 : 1);
+      });
+
       it('keeps counters and nonces apart', async () => {
         await store.counters.increment('shared', 60, T0);
         expect(await store.nonces.consume('shared', 60, T0)).toBe(true);

@@ -7,7 +7,7 @@ import { findFreePort } from '../../runtime/find_free_port.js';
 import { openRuntime } from '../../runtime/runtime.js';
 import { type CliIo, configFor } from '../cli_io.js';
 
-/** How often expired records (nonces, codes, revocations, token families …) are swept. */
+/** How often expired records (nonces, counters, codes, revocations, token families …) are swept. */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
@@ -78,6 +78,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const { store } = runtime;
       const sweeps: readonly [string, (now: number) => Promise<number>][] = [
         ['nonces', (now) => store.nonces.purgeExpired(now)],
+        ['rate_counters', (now) => store.counters.purgeExpired(now)],
         ['authorization_codes', (now) => store.authorizationCodes.purgeExpired(now)],
         [
           'token_families',

@@ -23,5 +23,17 @@ export function createMemoryCounters(tables: MemoryTables): CounterStore {
       counters.set(key, next);
       return { ...next };
     },
+    async purgeExpired(now) {
+      assertOpen(tables);
+      checkUnixSeconds(now, 'now');
+      let purged = 0;
+      for (const [key, value] of counters) {
+        if (value.expiresAt <= now) {
+          counters.delete(key);
+          purged += 1;
+        }
+      }
+      return purged;
+    },
   };
 }

@@ -41,5 +41,10 @@ export function createRedisCounters({ client, prefix, guard }: RedisContext): Co
         return { count: Number(reply[0]), expiresAt: Number(reply[1]) };
       });
     },
+    async purgeExpired(now) {
+      checkUnixSeconds(now, 'now');
+      // Every counter key carries its window's EXPIRE; Redis drops ended ones by itself.
+      return 0;
+    },
   };
 }

@@ -10,6 +10,12 @@ export const SCENARIOS = ['wsse', 'bearer', 'api_keys', 'refresh_token'] as cons
 /** One of {@link SCENARIOS}. */
 export type Scenario = (typeof SCENARIOS)[number];
 
+/** Where keygate keeps its state: its SQLite file, or PostgreSQL + Redis (`run_scaling.ts`). */
+export type BenchStore = 'sqlite' | 'postgres';
+
+/** Scenarios `--store postgres` measures. */
+export const POSTGRES_SCENARIOS: readonly Scenario[] = ['wsse', 'api_keys'];
+
 /** Benchmark settings, from flags, then `BENCH_*` environment variables, then defaults. */
 export interface BenchOptions {
   /** Seconds per measured run. */
@@ -30,6 +36,9 @@ export interface BenchOptions {
   readonly apiKeysTarget: number;
   /** Write V8 CPU profiles of both servers into the results folder (slows them down). */
   readonly cpuProf: boolean;
+  readonly store: BenchStore;
+  /** With `store` postgres: the process counts measured side by side, e.g. [1, 2]. */
+  readonly processes: readonly number[];
   readonly help: boolean;
 }
 
@@ -115,6 +124,11 @@ client_credentials grant.
                       required api_keys/oidc_client_credentials ratio (env
                       BENCH_API_KEYS_TARGET, default 2)
   --cpu-prof          write V8 CPU profiles of every server to bench/results/ (slows them)
+  --store <s>         sqlite (default) or postgres: keygate on a scratch PostgreSQL database
+                      and Redis, scenarios wsse and api_keys only, no baselines (env
+                      BENCH_STORE)
+  --processes <list>  with --store postgres: keygate process counts to compare, e.g. 1,2
+                      (env BENCH_PROCESSES, default 1,2, at most 4)
   --help              this text
 `;
 
@@ -139,6 +153,8 @@ export function readBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       'api-keys-target': { type: 'string' },
       scenario: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
+      store: { type: 'string' },
+      processes: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -162,17 +178,32 @@ export function readBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     }
     return value;
   };
+  const store = readStore(values.store ?? env.BENCH_STORE);
+  const scenarioText = values.scenario ?? env.BENCH_SCENARIO;
+  let scenarios = readScenarios(scenarioText);
+  if (store === 'postgres') {
+    const explicit = scenarioText !== undefined && !['', 'all'].includes(scenarioText.trim());
+    const unsupported = scenarios.filter((scenario) => !POSTGRES_SCENARIOS.includes(scenario));
+    if (explicit && unsupported.length > 0) {
+      throw new Error(
+        `--store postgres measures ${POSTGRES_SCENARIOS.join(', ')}, not ${unsupported.join(', ')}`,
+      );
+    }
+    scenarios = scenarios.filter((scenario) => POSTGRES_SCENARIOS.includes(scenario));
+  }
   return {
     durationSeconds: numeric(NUMERIC.durationSeconds),
     warmupSeconds: numeric(NUMERIC.warmupSeconds),
     connections: numeric(NUMERIC.connections),
     pipelining: numeric(NUMERIC.pipelining),
     rounds: numeric(NUMERIC.rounds),
-    scenarios: readScenarios(values.scenario ?? env.BENCH_SCENARIO),
+    scenarios,
     target: numeric(NUMERIC.target),
     bearerTarget: numeric(NUMERIC.bearerTarget),
     apiKeysTarget: numeric(NUMERIC.apiKeysTarget),
     cpuProf: values['cpu-prof'] === true || env.BENCH_CPU_PROF === '1',
+    store,
+    processes: readProcesses(values.processes ?? env.BENCH_PROCESSES),
     help: values.help === true,
   };
 }
@@ -190,4 +221,25 @@ function readScenarios(text: string | undefined): readonly Scenario[] {
     wanted.add(trimmed);
   }
   return SCENARIOS.filter((scenario) => wanted.has(scenario));
+}
+
+function readStore(text: string | undefined): BenchStore {
+  const value = text?.trim() || 'sqlite';
+  if (value !== 'sqlite' && value !== 'postgres') {
+    throw new Error(`--store: unknown store "${value}"; choose sqlite or postgres`);
+  }
+  return value;
+}
+
+function readProcesses(text: string | undefined): readonly number[] {
+  if (text === undefined || text.trim() === '') return [1, 2];
+  const counts = new Set<number>();
+  for (const part of text.split(',')) {
+    const count = Number(part.trim());
+    if (!Number.isInteger(count) || count < 1 || count > 4) {
+      throw new Error(`--processes: "${part.trim()}" is not a process count from 1 to 4`);
+    }
+    counts.add(count);
+  }
+  return [...counts].sort((a, b) => a - b);
 }

@@ -46,6 +46,7 @@ import { readBenchOptions, USAGE } from './read_bench_options.js';
 import { type RefreshTokenRecords, readRefreshTokenRecords } from './read_refresh_token_records.js';
 import { RefreshTokenPool } from './refresh_token_pool.js';
 import { type LoadRequest, type LoadRunResult, runLoad } from './run_load.js';
+import { runScaling } from './run_scaling.js';
 import { startKeygate } from './start_keygate.js';
 import { startOidcProvider } from './start_oidc_provider.js';
 import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
@@ -118,6 +119,8 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // PostgreSQL + Redis, one and several keygate processes (issue 5): run_scaling.ts.
+  if (options.store === 'postgres') return runScaling(options);
   const scenarios = new Set(options.scenarios);
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CleanupStack } from './cleanup_stack.js';
+import { BENCH_SCOPE } from './keygate_oauth.js';
+import { keygateEnv, runCli } from './start_keygate.js';
+import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
+
+const KEYGATE_BIN = fileURLToPath(new URL('../packages/server/bin/keygate.js', import.meta.url));
+
+/** Where the cluster keeps its state. */
+export interface ClusterStores {
+  /** `KEYGATE_DATABASE_URL` (a scratch PostgreSQL database). */
+  readonly databaseUrl: string;
+  /** `KEYGATE_REDIS_URL`. */
+  readonly redisUrl: string;
+}
+
+/** keygate processes sharing one database, one Redis and one master key (S-2). */
+export interface KeygateCluster {
+  /** The processes, each on its own port. */
+  readonly servers: readonly ServerProcess[];
+  /** An API key of `admin` in `default`, made through the CLI. */
+  readonly apiKey: { readonly key: string; readonly secret: string };
+  /** A confidential client allowed the `api_keys` grant, made through the CLI. */
+  readonly client: { readonly clientId: string; readonly clientSecret: string };
+}
+
+/** Options for {@link startKeygateCluster}. */
+export interface StartKeygateClusterOptions {
+  /** How many processes to start. */
+  readonly processes: number;
+  /** Extra node flags for each server child (`--cpu-prof …`), by process index. */
+  readonly nodeFlags?: (index: number) => readonly string[];
+}
+
+function parseCliJson(stdout: string, command: string, fields: readonly string[]) {
+  const parsed = JSON.parse(stdout) as Record<string, unknown>;
+  for (const field of fields) {
+    if (typeof parsed[field] !== 'string') {
+      throw new Error(`keygate ${command} --json did not print ${fields.join(', ')}`);
+    }
+  }
+  return parsed as Record<string, string>;
+}
+
+/**
+ * Runs what the README's "Running several instances" describes: `keygate migrate` on the
+ * shared database, then `processes` × `keygate serve --port 0`, each with its own data
+ * directory and the same `KEYGATE_DATABASE_URL`, `KEYGATE_REDIS_URL`, `KEYGATE_MASTER_KEY`
+ * and `KEYGATE_ISSUER` (without one issuer a token from one process fails at another). Then,
+ * through the CLI, an API key for `admin` and a client for the `api_keys` grant. Servers and
+ * data directories are registered on `cleanup`.
+ * @throws Error with the child's output when a command or a server fails.
+ */
+export async function startKeygateCluster(
+  cleanup: CleanupStack,
+  stores: ClusterStores,
+  options: StartKeygateClusterOptions,
+): Promise<KeygateCluster> {
+  const env: NodeJS.ProcessEnv = {
+    ...keygateEnv(),
+    KEYGATE_DATABASE_URL: stores.databaseUrl,
+    KEYGATE_REDIS_URL: stores.redisUrl,
+    KEYGATE_MASTER_KEY: randomBytes(32).toString('hex'),
+    KEYGATE_ISSUER: 'http://127.0.0.1',
+  };
+  const newDataDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keygate-bench-'));
+    cleanup.add(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
+    return dir;
+  };
+  const cliDir = await newDataDir();
+  const cli = (args: readonly string[]) => runCli(['--data-dir', cliDir, '--json', ...args], env);
+  await cli(['migrate']);
+
+  const servers: ServerProcess[] = [];
+  for (let index = 0; index < options.processes; index++) {
+    const dataDir = await newDataDir();
+    const server = await startServerProcess({
+      name: `keygate#${index + 1}`,
+      args: [
+        ...(options.nodeFlags?.(index) ?? []),
+        ...CHILD_PRELOADS,
+        KEYGATE_BIN,
+        'serve',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+      ],
+      env,
+      listening: /keygate listening on (http:\/\/\S+)/,
+    });
+    cleanup.add(`stop keygate#${index + 1}`, () => server.stop());
+    servers.push(server);
+  }
+
+  const key = parseCliJson(
+    await cli(['apikey', 'generate', '--user', 'admin', '--org', 'default']),
+    'apikey generate',
+    ['key', 'secret'],
+  );
+  const client = parseCliJson(
+    await cli(['client', 'create', 'keygate bench', '--grant', 'api_keys', '--scope', BENCH_SCOPE]),
+    'client create',
+    ['client_id', 'client_secret'],
+  );
+  return {
+    servers,
+    apiKey: { key: key.key as string, secret: key.secret as string },
+    client: { clientId: client.client_id as string, clientSecret: client.client_secret as string },
+  };
+}

@@ -150,6 +150,7 @@ describe('migrate', () => {
       '0002_oauth',
       '0003_rate_counters',
       '0004_legacy_jwt',
+      '0005_wsse_nonces_rowid',
     ]);
     const second = await cli(['migrate']);
     expect(second.code).toBe(0);

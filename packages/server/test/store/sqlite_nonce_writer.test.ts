@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_MIGRATIONS } from '../../src/store/sql/migrations/all_migrations.js';
+import { openSqliteDatabase } from '../../src/store/sqlite/open_sqlite_database.js';
 import { openSqliteStore } from '../../src/store/sqlite/open_sqlite_store.js';
 
 /**
@@ -141,5 +144,61 @@ describe('sqlite group-committed nonces', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('0005_wsse_nonces_rowid', () => {
+  /** The `CREATE TABLE` text SQLite keeps for `wsse_nonces`. */
+  function tableSql(file: string): string {
+    const raw = new BetterSqlite3(file, { readonly: true });
+    try {
+      return raw
+        .prepare("select sql from sqlite_master where type = 'table' and name = 'wsse_nonces'")
+        .pluck()
+        .get() as string;
+    } finally {
+      raw.close();
+    }
+  }
+
+  it('rebuilds the table as a rowid table and keeps every consumed nonce consumed (W-6)', async () => {
+    const file = freshFile();
+    const db = openSqliteDatabase({ file });
+    const { error } = await new Migrator({
+      db,
+      provider: { getMigrations: async () => ({ ...ALL_MIGRATIONS }) },
+      migrationTableName: 'keygate_migration',
+      migrationLockTableName: 'keygate_migration_lock',
+    }).migrateTo('0004_legacy_jwt');
+    expect(error).toBeUndefined();
+    await db
+      .insertInto('wsse_nonces')
+      .values([
+        { key: 'live', expires_at: NOW + 3600 },
+        { key: 'forever', expires_at: null },
+        { key: 'expired', expires_at: NOW - 1 },
+      ])
+      .execute();
+    await db.destroy();
+    expect(tableSql(file).toLowerCase()).toContain('without rowid');
+
+    const store = await openSqliteStore({ file });
+    try {
+      expect(tableSql(file).toLowerCase()).not.toContain('without rowid');
+      expect(await store.nonces.consume('live', 60, NOW)).toBe(false);
+      expect(await store.nonces.consume('forever', 60, NOW)).toBe(false);
+      expect(await store.nonces.consume('expired', 60, NOW)).toBe(true);
+      expect(await store.nonces.consume('new', 60, NOW)).toBe(true);
+      expect(await store.nonces.purgeExpired(NOW + 61)).toBe(2);
+    } finally {
+      await store.close();
+    }
+    const raw = new BetterSqlite3(file, { readonly: true });
+    const indexes = raw
+      .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'wsse_nonces'")
+      .pluck()
+      .all();
+    raw.close();
+    expect(indexes).toContain('wsse_nonces_expires_at_idx');
   });
 });

@@ -297,7 +297,13 @@ describe('sqlite store', () => {
   it('reports which migrations ran, then none; a store opens on the migrated file', async () => {
     const file = freshFile();
     expect(await migrateSqlite({ file })).toEqual({
-      applied: ['0001_initial', '0002_oauth', '0003_rate_counters', '0004_legacy_jwt'],
+      applied: [
+        '0001_initial',
+        '0002_oauth',
+        '0003_rate_counters',
+        '0004_legacy_jwt',
+        '0005_wsse_nonces_rowid',
+      ],
     });
     expect(await migrateSqlite({ file })).toEqual({ applied: [] });
     const store = await openSqliteStore({ file });
@@ -355,7 +361,7 @@ describe('sqlite store', () => {
     await db.destroy();
 
     expect(await migrateSqlite({ file })).toEqual({
-      applied: ['0002_oauth', '0003_rate_counters', '0004_legacy_jwt'],
+      applied: ['0002_oauth', '0003_rate_counters', '0004_legacy_jwt', '0005_wsse_nonces_rowid'],
     });
     const store = await openSqliteStore({ file });
     try {

@@ -3,6 +3,7 @@ import { migration0001Initial } from './0001_initial.js';
 import { migration0002OAuth } from './0002_oauth.js';
 import { migration0003RateCounters } from './0003_rate_counters.js';
 import { migration0004LegacyJwt } from './0004_legacy_jwt.js';
+import { migration0005WsseNoncesRowid } from './0005_wsse_nonces_rowid.js';
 
 /**
  * Every migration, by name, in order. Listed statically (no filesystem scanning) so the
@@ -14,4 +15,5 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze
   '0002_oauth': migration0002OAuth,
   '0003_rate_counters': migration0003RateCounters,
   '0004_legacy_jwt': migration0004LegacyJwt,
+  '0005_wsse_nonces_rowid': migration0005WsseNoncesRowid,
 });

@@ -13,6 +13,14 @@ export function withoutRowidOnSqlite(
 ): <T extends string, C extends string>(
   table: CreateTableBuilder<T, C>,
 ) => CreateTableBuilder<T, C> {
-  const isSqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  return (table) => (isSqlite ? table.modifyEnd(sql`without rowid`) : table);
+  const onSqlite = isSqlite(db);
+  return (table) => (onSqlite ? table.modifyEnd(sql`without rowid`) : table);
+}
+
+/**
+ * True when `db` runs on SQLite: for the migrations' few SQLite-only steps.
+ * @param db - the Kysely instance the migration runs on.
+ */
+export function isSqlite(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
 }

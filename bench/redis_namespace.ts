@@ -26,10 +26,11 @@ export interface RedisNamespace {
   /** Consumed nonces keygate holds under the prefix (keys `<prefix>keygate:nonce:*`). */
   countNonces(): Promise<number>;
   /**
-   * Commands the whole Redis server has processed so far (`INFO stats`), other users'
-   * included: a per-request figure from it is an upper bound on a shared server.
+   * Commands the whole Redis server has processed so far, by command name (`INFO
+   * commandstats`), other users' included: a per-request figure from it is an upper bound on
+   * a shared server.
    */
-  commandsProcessed(): Promise<number>;
+  commandCounts(): Promise<Record<string, number>>;
   /** Process id of the Redis server (`INFO server`), for its CPU time; null when remote. */
   serverPid(): Promise<number | null>;
 }
@@ -83,8 +84,14 @@ export async function openRedisNamespace(cleanup: CleanupStack): Promise<RedisNa
     prefix,
     keygateUrl: url.toString(),
     countNonces: () => scanCount(client, `${prefix}keygate:nonce:*`),
-    async commandsProcessed() {
-      return Number(infoField(await client.info('stats'), 'total_commands_processed'));
+    async commandCounts() {
+      const counts: Record<string, number> = {};
+      for (const match of (await client.info('commandstats')).matchAll(
+        /^cmdstat_([^:]+):calls=(\d+)/gm,
+      )) {
+        counts[match[1] as string] = Number(match[2]);
+      }
+      return counts;
     },
     async serverPid() {
       if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return null;

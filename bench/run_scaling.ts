@@ -74,6 +74,8 @@ interface ProbeResult {
   readonly rowsReadPerRequest: number;
   /** Upper bound: the Redis server is shared. */
   readonly redisCommandsPerRequest: number;
+  /** The same by command name (those above 0.01 per request). */
+  readonly redisCommandsByName: Record<string, number>;
 }
 
 function log(message: string): void {
@@ -154,15 +156,22 @@ async function probeStoreWork(
   redis: RedisNamespace,
   before: DatabaseActivity,
 ): Promise<{ probe: ProbeResult; after: DatabaseActivity }> {
-  const commandsBefore = await redis.commandsProcessed();
+  const commandsBefore = await redis.commandCounts();
   for (let i = 0; i < PROBE_REQUESTS; i++) {
     const status = await send();
     if (status < 200 || status > 299) {
       throw new Error(`${scenario} probe request ${i + 1} answered ${status}`);
     }
   }
-  // Minus the INFO command that reads the counter.
-  const commands = (await redis.commandsProcessed()) - commandsBefore - 1;
+  const commandsAfter = await redis.commandCounts();
+  const redisCommandsByName: Record<string, number> = {};
+  let commands = 0;
+  for (const [name, calls] of Object.entries(commandsAfter)) {
+    // Minus the INFO command that read the counters before.
+    const delta = calls - (commandsBefore[name] ?? 0) - (name === 'info' ? 1 : 0);
+    commands += delta;
+    if (delta / PROBE_REQUESTS >= 0.01) redisCommandsByName[name] = delta / PROBE_REQUESTS;
+  }
   await sleep(STATS_SETTLE_MS);
   const after = await database.activity();
   const per = (a: number, b: number) => (a - b) / PROBE_REQUESTS;
@@ -175,6 +184,7 @@ async function probeStoreWork(
       rowsUpdatedPerRequest: per(after.rowsUpdated, before.rowsUpdated),
       rowsReadPerRequest: per(after.rowsRead, before.rowsRead),
       redisCommandsPerRequest: commands / PROBE_REQUESTS,
+      redisCommandsByName,
     },
     after,
   };
@@ -207,10 +217,35 @@ function formatScaling(targets: readonly Target[], summaries: Map<string, Target
   return lines.join('\n');
 }
 
-function formatCpuTable(targets: readonly Target[], summaries: Map<string, TargetSummary>) {
+/** What the rest of the machine used in a run, PostgreSQL and Redis taken out. */
+function restCpu(run: LoadRunResult, services: ServiceCpu | undefined): number | null {
+  if (run.otherCpuPercent === null || !services) return null;
+  return Math.max(0, run.otherCpuPercent - services.postgresPercent - (services.redisPercent ?? 0));
+}
+
+/**
+ * Per target: median share of one core used by keygate, the scratch database's backends,
+ * Redis, the load generator and the rest; then the CPU time all of the benchmark's own
+ * processes spent per request, and the req/s at which that would fill every CPU.
+ */
+function formatCpuTable(
+  targets: readonly Target[],
+  summaries: Map<string, TargetSummary>,
+  cpuCount: number,
+) {
   const percent = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)}%`);
+  const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   const rows = [
-    ['where the CPU went (median)', 'keygate', 'PostgreSQL', 'Redis', 'load gen', 'rest'],
+    [
+      'where the CPU went (median)',
+      'keygate',
+      'PostgreSQL',
+      'Redis',
+      'load gen',
+      'rest (max)',
+      'all CPU µs/req',
+      `req/s filling ${cpuCount} CPUs`,
+    ],
   ];
   for (const target of targets) {
     const summary = summaries.get(target.name);
@@ -218,19 +253,20 @@ function formatCpuTable(targets: readonly Target[], summaries: Map<string, Targe
     const postgres = median(target.services.map((s) => s.postgresPercent));
     const redisValues = target.services.map((s) => s.redisPercent);
     const redis = redisValues.every((v) => v !== null) ? median(redisValues as number[]) : null;
-    const others = target.runs.map((run, i) => {
-      const services = target.services[i];
-      return run.otherCpuPercent === null || !services
-        ? null
-        : run.otherCpuPercent - services.postgresPercent - (services.redisPercent ?? 0);
-    });
     rows.push([
       target.name,
       percent(summary.medianServerCpuPercent),
       percent(postgres),
       percent(redis),
       percent(summary.medianClientCpuPercent),
-      others.every((v) => v !== null) ? percent(Math.max(0, median(others as number[]))) : 'n/a',
+      percent(summary.maxOtherCpuPercent),
+      ...(() => {
+        const server = summary.medianServerCpuPercent;
+        if (server === null) return ['n/a', 'n/a'];
+        const total = server + postgres + (redis ?? 0) + summary.medianClientCpuPercent;
+        const micros = ((total / 100) * 1e6) / summary.medianRequestsPerSecond;
+        return [integer.format(micros), integer.format((cpuCount * 1e6) / micros)];
+      })(),
     ]);
   }
   const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
@@ -250,7 +286,10 @@ function formatProbes(probes: readonly ProbeResult[]): string {
         `per ${p.scenario} request (${p.requests} sent one at a time): ` +
         `PostgreSQL ${p.transactionsPerRequest.toFixed(2)} transactions, ` +
         `${p.rowsReadPerRequest.toFixed(1)} rows read, ${p.rowsInsertedPerRequest.toFixed(2)} inserted, ` +
-        `${p.rowsUpdatedPerRequest.toFixed(2)} updated; Redis ≤ ${p.redisCommandsPerRequest.toFixed(2)} commands`,
+        `${p.rowsUpdatedPerRequest.toFixed(2)} updated; Redis ≤ ${p.redisCommandsPerRequest.toFixed(2)} commands` +
+        ` (${Object.entries(p.redisCommandsByName)
+          .map(([name, calls]) => `${name} ${calls.toFixed(2)}`)
+          .join(', ')}; commands run inside a Lua script count too)`,
     )
     .join('\n');
 }
@@ -445,8 +484,19 @@ export async function runScaling(options: BenchOptions): Promise<number> {
       );
     }
 
+    // runLoad counts PostgreSQL and Redis as "other" work; here they are part of what is
+    // measured, so the table's other CPU (and its disturbance note) is what is left.
     const summaries = new Map(
-      targets.map((target) => [target.name, summarizeTarget(target.name, target.runs)]),
+      targets.map((target) => [
+        target.name,
+        summarizeTarget(
+          target.name,
+          target.runs.map((run, i) => ({
+            ...run,
+            otherCpuPercent: restCpu(run, target.services[i]),
+          })),
+        ),
+      ]),
     );
     const machine = {
       node: process.version,
@@ -464,10 +514,10 @@ export async function runScaling(options: BenchOptions): Promise<number> {
       formatReport([...summaries.values()], []),
       formatScaling(targets, summaries),
       '',
-      formatCpuTable(targets, summaries),
+      formatCpuTable(targets, summaries, cpuCount),
       '',
       formatProbes(probes),
-      `nonces consumed in Redis under ${redis.prefix}: ${nonceRecords} (2xx WSSE/api_keys answers incl. checks and probes: ${accepted})`,
+      `nonces consumed in Redis (keys ${redis.prefix}keygate:nonce:*): ${nonceRecords} (2xx WSSE/api_keys answers incl. checks and probes: ${accepted})`,
     ];
     if (cpuCount <= maxProcesses) {
       report.push(

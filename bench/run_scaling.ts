@@ -82,10 +82,6 @@ function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function targetName(scenario: Scenario, processes: number): string {
@@ -581,8 +577,6 @@ export async function runScaling(options: BenchOptions): Promise<number> {
       return 1;
     }
     return 0;
-  } catch (error) {
-    throw new Error(describeError(error));
   } finally {
     await cleanup.runAll();
   }

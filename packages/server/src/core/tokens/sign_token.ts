@@ -24,11 +24,9 @@ function encodedHeader(typ: TokenTyp, kid: string): string {
  *
  * ES256 through `node:crypto` directly (RFC 7515 §5.1 compact serialization, RFC 7518 §3.4
  * `r ‖ s` signature, i.e. `dsaEncoding: 'ieee-p1363'`): the same header and payload encoding
- * as jose's `SignJWT`, at about half of its CPU per token, which the token endpoint's
- * benchmark showed mattered. The ECDSA step runs in libuv's thread pool (`crypto.sign` with a
- * callback), so the event loop spends about 14 µs per token instead of about 24 µs signing
- * synchronously, and a spare core takes the rest. Tokens verify with any JOSE library (jose's
- * `jwtVerify` and `createRemoteJWKSet` in the tests).
+ * as jose's `SignJWT`, at about a third of its CPU per token (no WebCrypto job and promise per
+ * signature), which the token endpoint's benchmark showed mattered. Tokens verify with any
+ * JOSE library (jose's `jwtVerify` and `createRemoteJWKSet` in the tests).
  */
 export async function signToken(
   deps: Pick<TokenDeps, 'keys'>,
@@ -38,13 +36,9 @@ export async function signToken(
   const { kid, privateKey } = await deps.keys.signingKey();
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const signingInput = `${encodedHeader(typ, kid)}.${payload}`;
-  const signature = await new Promise<Buffer>((resolve, reject) => {
-    sign(
-      'sha256',
-      Buffer.from(signingInput, 'latin1'),
-      { key: privateKey, dsaEncoding: 'ieee-p1363' },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
+  const signature = sign('sha256', Buffer.from(signingInput, 'latin1'), {
+    key: privateKey,
+    dsaEncoding: 'ieee-p1363',
   });
   return `${signingInput}.${signature.toString('base64url')}`;
 }

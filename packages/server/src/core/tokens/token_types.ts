@@ -11,18 +11,11 @@ export const ACCESS_TOKEN_TYP = 'at+jwt';
 /** `typ` of OAuth refresh tokens (O-9): keygate's own media type, not a registered one. */
 export const REFRESH_TOKEN_TYP = 'rt+jwt';
 
-/** `typ` reserved for the legacy `X-Auth-Token` JWTs (L-2). */
+/** `typ` of the legacy `X-Auth-Token` JWTs (L-2); legacy refresh tokens are opaque, not JWTs (L-3). */
 export const LEGACY_TOKEN_TYP = 'legacy+jwt';
 
-/** `typ` reserved for the legacy refresh tokens (L-3), should they be JWTs. */
-export const LEGACY_REFRESH_TOKEN_TYP = 'legacy-rt+jwt';
-
 /** One of the token kinds keygate signs. */
-export type TokenTyp =
-  | typeof ACCESS_TOKEN_TYP
-  | typeof REFRESH_TOKEN_TYP
-  | typeof LEGACY_TOKEN_TYP
-  | typeof LEGACY_REFRESH_TOKEN_TYP;
+export type TokenTyp = typeof ACCESS_TOKEN_TYP | typeof REFRESH_TOKEN_TYP | typeof LEGACY_TOKEN_TYP;
 
 /**
  * True when a presented `typ` header names `expected`: media type names are case-insensitive

@@ -1,13 +1,10 @@
 import { createUsernameToken } from '@keygate/wsse';
-import type { AuthContext } from '../auth_context.js';
-import type { AuthStrategy } from '../auth_strategy.js';
 import {
   type ClientAuthentication,
   defaultClientAuthentication,
 } from '../client_authentication.js';
-import { bearerTokenOf, GrantTokenCache } from '../grant_token_cache.js';
+import { type RepeatedGrantAuth, repeatedGrantStrategy } from '../repeated_grant_strategy.js';
 import { requestToken } from '../request_token.js';
-import { type TokenResponse, type TokenSet, tokenSetFromResponse } from '../token_set.js';
 
 /** Options for {@link apiKeys}. */
 export interface ApiKeysOptions {
@@ -22,11 +19,8 @@ export interface ApiKeysOptions {
   readonly scope?: string;
 }
 
-/** A strategy that also exposes the grant, for callers that want the token response itself. */
-export interface ApiKeysAuth extends AuthStrategy {
-  /** Runs the `api_keys` grant now and returns the server's JSON answer (caches the token). */
-  grant(context: AuthContext): Promise<TokenResponse>;
-}
+/** The `api_keys` strategy; its `grant` runs the `api_keys` grant now. */
+export type ApiKeysAuth = RepeatedGrantAuth;
 
 /**
  * OAuth with the `api_keys` grant (O-8, C-3): the API secret never leaves the client; the
@@ -42,15 +36,13 @@ export function apiKeys(options: ApiKeysOptions): ApiKeysAuth {
   }
   const clientAuthentication =
     options.clientAuthentication ?? defaultClientAuthentication(options.clientSecret);
-  let lastResponse: TokenResponse | null = null;
-
-  async function runGrant(context: AuthContext): Promise<TokenSet> {
+  return repeatedGrantStrategy('api_keys', async (context) => {
     const { token } = await createUsernameToken({
       username: options.key,
       secret: options.secret,
       now: () => new Date(context.now()),
     });
-    const response = await requestToken(context, {
+    return requestToken(context, {
       clientId: options.clientId,
       clientAuthentication,
       format: 'json',
@@ -63,25 +55,5 @@ export function apiKeys(options: ApiKeysOptions): ApiKeysAuth {
         ...(options.scope !== undefined ? { scope: options.scope } : {}),
       },
     });
-    lastResponse = response;
-    return tokenSetFromResponse(response, context.now());
-  }
-
-  const cache = new GrantTokenCache(runGrant);
-  return {
-    kind: 'api_keys',
-    async headers(context) {
-      return { authorization: `Bearer ${await cache.accessToken(context)}` };
-    },
-    async unauthorized(_context, sent) {
-      cache.invalidate(bearerTokenOf(sent));
-      return true;
-    },
-    async grant(context) {
-      cache.invalidate(cache.current?.accessToken);
-      await cache.accessToken(context);
-      if (!lastResponse) throw new Error('unreachable: the grant left no response');
-      return lastResponse;
-    },
-  };
+  });
 }

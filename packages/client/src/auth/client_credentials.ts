@@ -1,12 +1,9 @@
-import type { AuthContext } from '../auth_context.js';
-import type { AuthStrategy } from '../auth_strategy.js';
 import {
   type ClientAuthentication,
   defaultClientAuthentication,
 } from '../client_authentication.js';
-import { bearerTokenOf, GrantTokenCache } from '../grant_token_cache.js';
+import { type RepeatedGrantAuth, repeatedGrantStrategy } from '../repeated_grant_strategy.js';
 import { requestToken } from '../request_token.js';
-import { type TokenResponse, tokenSetFromResponse } from '../token_set.js';
 
 /** Options for {@link clientCredentials}. */
 export interface ClientCredentialsOptions {
@@ -18,11 +15,8 @@ export interface ClientCredentialsOptions {
   readonly scope?: string;
 }
 
-/** The strategy, plus the grant itself for callers that want the token response. */
-export interface ClientCredentialsAuth extends AuthStrategy {
-  /** Runs the `client_credentials` grant now and returns the JSON answer (caches the token). */
-  grant(context: AuthContext): Promise<TokenResponse>;
-}
+/** The `client_credentials` strategy; its `grant` runs the `client_credentials` grant now. */
+export type ClientCredentialsAuth = RepeatedGrantAuth;
 
 /**
  * OAuth `client_credentials` (RFC 6749 §4.4): the client acts as itself. Cached like
@@ -34,33 +28,14 @@ export function clientCredentials(options: ClientCredentialsOptions): ClientCred
   }
   const clientAuthentication =
     options.clientAuthentication ?? defaultClientAuthentication(options.clientSecret);
-  let lastResponse: TokenResponse | null = null;
-  const cache = new GrantTokenCache(async (context) => {
-    const response = await requestToken(context, {
+  return repeatedGrantStrategy('client_credentials', (context) =>
+    requestToken(context, {
       clientId: options.clientId,
       clientAuthentication,
       params: {
         grant_type: 'client_credentials',
         ...(options.scope !== undefined ? { scope: options.scope } : {}),
       },
-    });
-    lastResponse = response;
-    return tokenSetFromResponse(response, context.now());
-  });
-  return {
-    kind: 'client_credentials',
-    async headers(context) {
-      return { authorization: `Bearer ${await cache.accessToken(context)}` };
-    },
-    async unauthorized(_context, sent) {
-      cache.invalidate(bearerTokenOf(sent));
-      return true;
-    },
-    async grant(context) {
-      cache.invalidate(cache.current?.accessToken);
-      await cache.accessToken(context);
-      if (!lastResponse) throw new Error('unreachable: the grant left no response');
-      return lastResponse;
-    },
-  };
+    }),
+  );
 }

@@ -33,7 +33,9 @@ export interface KeygateClient {
    * Sends an authenticated request and returns the 2xx response. On 401 the strategy gets one
    * chance to renew its credentials and the request is sent once more.
    *
-   * @param path - A path under `baseUrl` (`/api/v1/me`) or an absolute URL.
+   * @param path - A path under `baseUrl` (`/api/v1/me`) or an absolute URL on the same origin
+   *   as `baseUrl`; any other origin is refused with a TypeError, so credentials are never
+   *   sent to a host taken from, say, a link in a response.
    * @throws KeygateHttpError for any non-2xx final answer; the strategy's errors
    *   (OAuthError, SessionExpiredError) when it cannot produce credentials.
    */
@@ -65,6 +67,7 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
   if (typeof fetchImpl !== 'function') {
     throw new TypeError('createKeygateClient: no fetch available; pass options.fetch');
   }
+  const baseOrigin = new URL(options.baseUrl).origin;
   const context: AuthContext = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     fetch: fetchImpl,
@@ -102,6 +105,9 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
   ): Promise<Response> {
     const verb = method.toUpperCase();
     const url = resolveUrl(context.baseUrl, path);
+    if (new URL(url).origin !== baseOrigin) {
+      throw new TypeError('request: the URL is not on the origin of baseUrl');
+    }
     let sent = await auth.headers(context);
     let response = await send(verb, url, init, sent);
     if (response.status === 401 && auth.unauthorized && (await auth.unauthorized(context, sent))) {

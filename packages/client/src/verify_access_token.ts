@@ -75,7 +75,7 @@ export async function verifyAccessToken(
   const { header, payload } = decoded;
   if (header.alg !== 'ES256') fail('algorithm', 'only ES256 tokens are accepted');
   if (!sameTyp(header.typ)) fail('type', 'the token is not an access token (typ at+jwt)');
-  if (Array.isArray(header.crit) && header.crit.length > 0) {
+  if (header.crit !== undefined) {
     fail('malformed', 'the token has critical header parameters this verifier does not know');
   }
   if (typeof header.kid !== 'string' || header.kid.length === 0) {

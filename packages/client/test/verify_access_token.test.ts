@@ -83,6 +83,13 @@ describe('verifyAccessToken', () => {
     expect(await reasonOf(unsigned({ ...header, alg: 'none' }, payload))).toBe('algorithm');
   });
 
+  it('refuses any crit header, including a malformed non-array one (RFC 7515 §4.1.11)', async () => {
+    const { header, payload } = decodeJwt(flow.accessToken);
+    for (const crit of [['exp'], 'exp', {}]) {
+      expect(await reasonOf(unsigned({ ...header, crit }, payload))).toBe('malformed');
+    }
+  });
+
   it('refuses HS256 keyed with the public key (algorithm confusion)', async () => {
     const { header, payload } = decodeJwt(flow.accessToken);
     const jwks = await (await fetch(`${server.url}/oauth/token/jwks`)).text();

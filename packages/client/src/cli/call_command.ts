@@ -101,7 +101,7 @@ export async function callCommand(io: CliIo, args: readonly string[]): Promise<v
   const headers = new Headers();
   for (const line of (values.header as string[] | undefined) ?? []) {
     const at = line.indexOf(':');
-    if (at <= 0) throw new UsageError(`--header must look like "Name: value": ${line}`);
+    if (at <= 0) throw new UsageError('--header must look like "Name: value" (no colon found)');
     headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
   }
   const body = await bodyFrom(typeof values.data === 'string' ? values.data : undefined);

@@ -132,6 +132,37 @@ describe.runIf(available)('maxmemory-policy check (S-4)', () => {
     }
   });
 
+  it('resumes once the policy is fixed on the same connection, without another reconnect', async () => {
+    const redis = await server([]);
+    const admin = new Redis(redis.url);
+    const events: string[] = [];
+    const store = await openRedisReplayStore({
+      url: redis.url,
+      keyPrefix: uniqueKeyPrefix('recheck'),
+      onEvent: (event) => events.push(event.type),
+    });
+    try {
+      await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      await waitUntil('the reconnect check', async () => events.includes('unsafe_policy'));
+      expect(await rejectionOf(store.nonces.consume('m1', 60, NOW))).toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      // No CLIENT KILL this time: only the periodic re-check can notice the fix.
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await waitUntil('the store to serve again', async () => {
+        await store.ping();
+        return true;
+      });
+      expect(await store.nonces.consume('m1', 60, NOW)).toBe(true);
+      // Reported once, not once per re-check.
+      expect(events).toEqual(['down', 'unsafe_policy', 'up']);
+    } finally {
+      await store.close();
+      await admin.quit();
+    }
+  });
+
   describe('keygate serve', () => {
     let dataDir: string;
     beforeAll(async () => {

@@ -9,6 +9,8 @@ import { createRedisCounters } from './redis_counters.js';
 import { RedisEvictionPolicyError } from './redis_eviction_policy_error.js';
 import { createRedisNonces } from './redis_nonces.js';
 
+/** How often an unconfirmed eviction policy is checked again on a live connection. */
+const POLICY_RECHECK_MS = 1000;
 /** What keygate keeps in Redis (S-2): the replay store and the rate-limit counters. */
 export interface RedisReplayStore {
   readonly nonces: NonceStore;
@@ -123,9 +125,10 @@ export async function openRedisReplayStore(
   safe = true;
   opened = true;
 
-  client.on('ready', () => {
-    generation += 1;
-    const current = generation;
+  // After every reconnect the policy is confirmed again before the store is used; while it
+  // cannot be confirmed (the check timed out, or the policy evicts) it is re-checked every
+  // second on the same connection, so service resumes by itself once Redis is fixed (S-4).
+  const confirmPolicy = (current: number, unsafeReported = false): void => {
     readEvictionPolicy(client).then(
       (found) => {
         if (current !== generation || closed) return;
@@ -133,13 +136,22 @@ export async function openRedisReplayStore(
           safe = true;
           reportedDown = false;
           onEvent({ type: 'up' });
-        } else {
+          return;
+        }
+        if (!unsafeReported) {
           onEvent({ type: 'unsafe_policy', error: new RedisEvictionPolicyError(address, found) });
         }
+        setTimeout(() => confirmPolicy(current, true), POLICY_RECHECK_MS).unref();
       },
-      // The connection dropped again before the check; the next `ready` checks anew.
-      () => {},
+      () => {
+        if (current !== generation || closed) return;
+        setTimeout(() => confirmPolicy(current, unsafeReported), POLICY_RECHECK_MS).unref();
+      },
     );
+  };
+  client.on('ready', () => {
+    generation += 1;
+    confirmPolicy(generation);
   });
 
   const context = createRedisContext(client, options.keyPrefix ?? 'keygate:', address, () => {

@@ -8,8 +8,10 @@ export type LegacyTokenFailure = 'invalid_token' | 'revoked' | 'subject_disabled
 
 /**
  * Checks a presented `X-Auth-Token` (L-2, R-1, R-3): a valid legacy JWT (see
- * `verifyLegacyToken`), the refresh token it belongs to (`rid`) not revoked (a password change
- * or disablement ends its JWTs too), and its user, organization and membership active, all
+ * `verifyLegacyToken`), the refresh token it was made from (`rid`, when it has one) not
+ * revoked, so a password change or disablement also ends the JWTs made from refresh tokens
+ * (a JWT issued without a refresh token lives until its `exp`, at most the legacy token
+ * lifetime), and its user, organization and membership active (disablement ends every JWT), all
  * read from the store on every request so revocation and disablement take effect at once,
  * well inside R-3's 5 s. Answers the principal, `scheme: 'legacy_jwt'`.
  */
@@ -20,13 +22,17 @@ export async function checkLegacyToken(
   const verified = await verifyLegacyToken(deps.tokens, token, deps.audience);
   if (!verified.ok) return { ok: false, reason: 'invalid_token' };
   const { claims } = verified;
-  if (claims.refreshTokenId !== null) {
-    const refresh = await deps.store.legacyRefreshTokens.findById(claims.refreshTokenId);
+  const [refresh, subject] = await Promise.all([
+    claims.refreshTokenId === null
+      ? undefined
+      : deps.store.legacyRefreshTokens.findById(claims.refreshTokenId),
+    findActiveSubject(deps.store, claims.subject, claims.organizationId),
+  ]);
+  if (refresh !== undefined) {
     if (!refresh || refresh.revokedAt !== null || refresh.userId !== claims.subject) {
       return { ok: false, reason: 'revoked' };
     }
   }
-  const subject = await findActiveSubject(deps.store, claims.subject, claims.organizationId);
   if (!subject) return { ok: false, reason: 'subject_disabled' };
   return {
     ok: true,

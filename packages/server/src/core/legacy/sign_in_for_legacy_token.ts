@@ -45,6 +45,12 @@ export async function signInForLegacyToken(
   const now = Math.floor(deps.tokens.now() / 1000);
   const refresh = newLegacyRefreshToken();
   const id = randomUUID();
+  // Signed first, so a signing failure leaves no refresh token row behind.
+  const { token } = await issueLegacyToken(deps, {
+    userId: user.id,
+    organizationId: organization.id,
+    refreshTokenId: id,
+  });
   await deps.store.legacyRefreshTokens.create({
     id,
     tokenHash: refresh.tokenHash,
@@ -53,11 +59,6 @@ export async function signInForLegacyToken(
     createdAt: now,
     lastUsedAt: now,
     revokedAt: null,
-  });
-  const { token } = await issueLegacyToken(deps, {
-    userId: user.id,
-    organizationId: organization.id,
-    refreshTokenId: id,
   });
   return { token, refresh_token: refresh.token };
 }

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { LegacyDeps } from '../core/legacy/legacy_deps.js';
+import { OAuthClientCache } from '../core/oauth/authenticate_client.js';
 import type { GrantDeps } from '../core/oauth/grant_deps.js';
 import { createTokenService } from '../core/tokens/create_token_service.js';
 import { SigningKeyCache } from '../core/tokens/signing_key_cache.js';
@@ -59,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       accessTokenLifetimeSeconds: config.oauth.accessTokenLifetimeSeconds,
     },
   );
-  // Credential lookups are cached while the store's dataVersion says nothing changed.
+  // Credential and client lookups are cached while the store's dataVersion says nothing changed.
   const credentialCache = new CredentialCache<WssePrincipal>();
   const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now, credentialCache };
   const grants: GrantDeps = {
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sealer: secrets,
     wsse,
     now,
+    clientCache: new OAuthClientCache(),
     policy: {
       authorizationCodeLifetimeSeconds: config.oauth.authorizationCodeLifetimeSeconds,
       refreshTokenLifetimeSeconds: config.oauth.refreshTokenLifetimeSeconds,

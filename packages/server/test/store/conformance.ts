@@ -1510,6 +1510,17 @@ export function describeStoreConformance(
         await expectNewVersion(() => store.credentials.setStatus('c1', 'revoked'));
       });
 
+      it('moves on after every write to OAuth clients (create, update, delete)', async () => {
+        await expectNewVersion(() => store.oauthClients.create(oauthClient('cl1')));
+        await expectNewVersion(() =>
+          store.oauthClients.update('cl1', { secretHash: 'f'.repeat(64) }),
+        );
+        await expectNewVersion(() =>
+          store.oauthClients.update('cl1', { grantTypes: ['api_keys'] }),
+        );
+        await expectNewVersion(() => store.oauthClients.delete('cl1'));
+      });
+
       it('is a string or number, and throws StoreUnavailableError once the store is closed', async () => {
         if (store.dataVersion === undefined) return;
         expect(['string', 'number']).toContain(typeof store.dataVersion());

@@ -34,6 +34,6 @@ export async function exchangeToken(
   if (!presented) {
     throw new OAuthError('invalid_request', 'client_id is required (in the body or HTTP Basic)');
   }
-  const client = await authenticateClient(deps.store, presented);
+  const client = await authenticateClient(deps, presented);
   return grant(deps, client, params);
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../../store/port.js';
 import type { WsseVerifierDeps } from '../wsse/verify_username_token.js';
+import type { OAuthClientCache } from './authenticate_client.js';
 import type { TokenService } from './token_service.js';
 
 /** Seals and opens small secrets with the master keyring. */
@@ -26,6 +27,8 @@ export interface GrantDeps {
   readonly wsse: WsseVerifierDeps;
   /** Epoch milliseconds. */
   readonly now: () => number;
+  /** Clients already authenticated once, while the store is unchanged (see `OAuthClientCache`). */
+  readonly clientCache?: OAuthClientCache;
 }
 
 /** The grant's view of the clock, in unix seconds. */

@@ -20,7 +20,7 @@ export function registerTokenManagementRoutes(
     const presented = readClientCredentials(request.headers.authorization, params);
     if (!presented)
       throw new OAuthError('invalid_client', 'client authentication is required', 401);
-    const client = await authenticateClient(deps.store, presented);
+    const client = await authenticateClient(deps, presented);
     return { params, client };
   }
 

@@ -22,7 +22,8 @@ import { createMemoryUsers } from './memory_users.js';
  * the same conformance suite): unique constraints, one usable credential per user and
  * organization, final `revoked`, nonce expiry, all-or-nothing `resealAll`, the OAuth tables'
  * references and cascades, and single-use codes and refresh tokens. Its `dataVersion` counts
- * writes to organizations, users, memberships and credentials (nothing else can change them).
+ * writes to organizations, users, memberships, credentials and OAuth clients (nothing else can
+ * change them).
  * After `close()` every operation rejects with `StoreUnavailableError`, like a database that
  * went away.
  */
@@ -53,7 +54,11 @@ export function createMemoryStore(): Store {
     ),
     nonces: createMemoryNonces(tables),
     counters: createMemoryCounters(tables),
-    oauthClients: createMemoryOAuthClients(tables),
+    oauthClients: countWrites(
+      createMemoryOAuthClients(tables),
+      ['create', 'update', 'delete'],
+      changed,
+    ),
     tokenFamilies: createMemoryTokenFamilies(tables),
     authorizationCodes: createMemoryAuthorizationCodes(tables),
     refreshTokens: createMemoryRefreshTokens(tables),

@@ -2,9 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startKeygateProcess } from '../support/keygate_process.js';
 import { runCliInProcess } from '../support/run_cli_in_process.js';
+import { postToken } from '../support/token_client.js';
 
-/** O-1, O-2: `keygate client create|list|show|update|delete`. */
+/** O-1, O-2: `keygate client create|list|show|update|reset-secret|delete`. */
 let dataDir: string;
 let env: Record<string, string>;
 beforeEach(async () => {
@@ -106,4 +108,81 @@ it('update and delete', async () => {
   const gone = await cli(['client', 'show', client_id]);
   expect(gone.code).toBe(1);
   expect(gone.stderr).toBe(`keygate: no OAuth client "${client_id}"\n`);
+});
+
+it('reset-secret prints a new one-time secret; the token endpoint refuses the old one and accepts it', async () => {
+  const server = await startKeygateProcess([], { env });
+  try {
+    const created = await cli([
+      'client',
+      'create',
+      'Worker',
+      '--grant',
+      'client_credentials',
+      '--scope',
+      'documents:read',
+      '--json',
+    ]);
+    const { client_id, client_secret: oldSecret } = JSON.parse(created.stdout) as {
+      client_id: string;
+      client_secret: string;
+    };
+    const token = (secret: string) =>
+      postToken(server, {
+        grant_type: 'client_credentials',
+        client_id,
+        client_secret: secret,
+        scope: 'documents:read',
+      });
+    expect((await token(oldSecret)).status).toBe(200);
+
+    const reset = await cli(['client', 'reset-secret', client_id]);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain(`client_id:     ${client_id}\n`);
+    expect(reset.stdout).toContain(
+      'The secret is shown only this once: store it now. keygate keeps only its hash.',
+    );
+    const newSecret = /^client_secret: (\S+)$/m.exec(reset.stdout)?.[1] ?? '';
+    expect(newSecret.length).toBeGreaterThanOrEqual(43);
+    expect(newSecret).not.toBe(oldSecret);
+    const refused = await token(oldSecret);
+    expect(refused.status).toBe(401);
+    expect(refused.json).toMatchObject({ error: 'invalid_client' });
+    expect((await token(newSecret)).status).toBe(200);
+
+    const again = await cli(['client', 'reset-secret', client_id, '--json']);
+    const printed = JSON.parse(again.stdout) as { client_id: string; client_secret: string };
+    expect(printed.client_id).toBe(client_id);
+    expect(printed.client_secret).not.toBe(newSecret);
+    expect((await token(newSecret)).status).toBe(401);
+    expect((await token(printed.client_secret)).status).toBe(200);
+    const shown = await cli(['client', 'show', client_id, '--json']);
+    expect(shown.stdout).not.toContain(printed.client_secret);
+  } finally {
+    await server.stop();
+  }
+});
+
+it('reset-secret refuses a public client (it has no secret) and an unknown client', async () => {
+  const created = await cli([
+    'client',
+    'create',
+    'SPA',
+    '--public',
+    '--redirect-uri',
+    'http://127.0.0.1:5173/',
+    '--json',
+  ]);
+  const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+  const publicClient = await cli(['client', 'reset-secret', client_id]);
+  expect(publicClient.code).toBe(1);
+  expect(publicClient.stderr).toBe(
+    `keygate: client "${client_id}" is a public client: it has no secret to reset\n`,
+  );
+  expect(JSON.parse((await cli(['client', 'show', client_id, '--json'])).stdout)).toMatchObject({
+    type: 'public',
+  });
+  const unknown = await cli(['client', 'reset-secret', 'no-such-client']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toBe('keygate: no OAuth client "no-such-client"\n');
 });

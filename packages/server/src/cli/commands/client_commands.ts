@@ -4,6 +4,7 @@ import {
   type OAuthClientSettings,
   registerOAuthClient,
   requireOAuthClient,
+  resetOAuthClientSecret,
   updateOAuthClient,
 } from '../../core/admin/oauth_clients.js';
 import type { OAuthClientRecord } from '../../store/port.js';
@@ -37,7 +38,7 @@ interface ClientOptions {
   name?: string;
 }
 
-/** `keygate client create|list|show|update|delete` (O-1). */
+/** `keygate client create|list|show|update|reset-secret|delete` (O-1). */
 export function registerClientCommands(program: Command, io: CliIo): void {
   const client = program.command('client').description('manage OAuth clients');
   client
@@ -123,6 +124,23 @@ export function registerClientCommands(program: Command, io: CliIo): void {
           });
           emit(io, command, `updated client ${updated.clientId}`, describeClient(updated));
         }),
+    );
+  client
+    .command('reset-secret <client_id>')
+    .description(
+      "replace a confidential client's secret; the old one stops working at once, refresh tokens stay",
+    )
+    .action((clientId: string, _options, command: Command) =>
+      withRuntime(io, command, async (runtime) => {
+        const { client: reset, secret } = await resetOAuthClientSecret(runtime, clientId);
+        const human = [
+          `Reset the secret of client "${reset.name}".`,
+          `client_id:     ${reset.clientId}`,
+          `client_secret: ${secret}`,
+          'The secret is shown only this once: store it now. keygate keeps only its hash.',
+        ].join('\n');
+        emit(io, command, human, { client_id: reset.clientId, client_secret: secret });
+      }),
     );
   client
     .command('delete <client_id>')

@@ -43,6 +43,11 @@ export interface RegisteredClient {
   readonly secret: string | null;
 }
 
+/** A new client secret: 256 random bits, base64url (O-1). */
+function newClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 function checkGrantTypes(values: readonly string[], isPublic: boolean): GrantType[] {
   const grants = [...new Set(values)];
   for (const grant of grants) {
@@ -88,7 +93,7 @@ export async function registerOAuthClient(
     settings.grantTypes ?? ['authorization_code', 'refresh_token'],
     isPublic,
   );
-  const secret = isPublic ? null : randomBytes(32).toString('base64url');
+  const secret = isPublic ? null : newClientSecret();
   const now = nowSeconds(deps);
   const client: OAuthClientRecord = {
     clientId: randomBytes(16).toString('base64url'),
@@ -166,6 +171,34 @@ export async function updateOAuthClient(
   const updated = await deps.store.oauthClients.update(clientId, patch);
   if (!updated) throw new NotFoundError(`no OAuth client "${clientId}"`);
   return updated;
+}
+
+/**
+ * Gives a confidential client a new secret, e.g. after the old one leaked (O-1). The old
+ * secret stops working at once: only the new secret's SHA-256 is stored, and the token
+ * endpoint sees the change on its next request (O-6). Codes and refresh tokens already issued
+ * to the client are left alone; the client must present the new secret to redeem them.
+ * Throws `NotFoundError` for an unknown client and `InvalidInputError` for a public client,
+ * which has no secret.
+ * @returns the client and its new secret, which is shown once.
+ */
+export async function resetOAuthClientSecret(
+  deps: AdminDeps,
+  clientId: string,
+): Promise<RegisteredClient & { readonly secret: string }> {
+  const client = await requireOAuthClient(deps, clientId);
+  if (client.secretHash === null) {
+    throw new InvalidInputError(
+      `client "${clientId}" is a public client: it has no secret to reset`,
+    );
+  }
+  const secret = newClientSecret();
+  const updated = await deps.store.oauthClients.update(clientId, {
+    secretHash: hashClientSecret(secret),
+    updatedAt: nowSeconds(deps),
+  });
+  if (!updated) throw new NotFoundError(`no OAuth client "${clientId}"`);
+  return { client: updated, secret };
 }
 
 /** Deletes a client and everything issued to it. */

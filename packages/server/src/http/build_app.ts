@@ -40,7 +40,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('principal', null);
   await app.register(formbody);
-  await app.register(cookie);
   installErrorHandlers(app);
   registerHealthRoutes(app, store);
 
@@ -79,14 +78,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDiscoveryRoutes(app, config.issuer, () => keys.jwks());
   registerTokenRoute(app, grants, config.realm);
   registerTokenManagementRoutes(app, grants, config.realm);
-  registerAuthorizeRoutes(app, {
-    store,
-    sealer: secrets,
-    now,
-    codeLifetimeSeconds: config.oauth.authorizationCodeLifetimeSeconds,
-    sessionLifetimeSeconds: config.oauth.sessionLifetimeSeconds,
-    secureCookies: config.issuer.startsWith('https:'),
-    issuer: config.issuer,
+  // Only the sign-in and consent pages use cookies: the token and /api routes do without the
+  // cookie plugin's hooks on every request.
+  await app.register(async (pages) => {
+    await pages.register(cookie);
+    registerAuthorizeRoutes(pages, {
+      store,
+      sealer: secrets,
+      now,
+      codeLifetimeSeconds: config.oauth.authorizationCodeLifetimeSeconds,
+      sessionLifetimeSeconds: config.oauth.sessionLifetimeSeconds,
+      secureCookies: config.issuer.startsWith('https:'),
+      issuer: config.issuer,
+    });
   });
 
   // Legacy JWTs (L-1..L-4): same keys and audience as access tokens, their own `typ`.

@@ -1,4 +1,5 @@
-// Brings @fastify/cookie's request.cookies / reply.setCookie types (the plugin is registered in build_app).
+// Brings @fastify/cookie's request.cookies / reply.setCookie types (build_app registers the plugin
+// for the authorize routes only).
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';

@@ -16,6 +16,16 @@ beforeEach(async () => {
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
 const cli = (args: string[]) => runCliInProcess(args, { env });
+const createPublicClient = () =>
+  cli([
+    'client',
+    'create',
+    'SPA',
+    '--public',
+    '--redirect-uri',
+    'http://127.0.0.1:5173/',
+    '--json',
+  ]);
 
 it('create prints the client id and a one-time secret; list and show never show the secret', async () => {
   const created = await cli([
@@ -45,15 +55,7 @@ it('create prints the client id and a one-time secret; list and show never show 
 });
 
 it('public clients get no secret and cannot opt out of PKCE', async () => {
-  const created = await cli([
-    'client',
-    'create',
-    'SPA',
-    '--public',
-    '--redirect-uri',
-    'http://127.0.0.1:5173/',
-    '--json',
-  ]);
+  const created = await createPublicClient();
   expect(JSON.parse(created.stdout)).toMatchObject({ client_secret: null });
   const refused = await cli([
     'client',
@@ -164,15 +166,7 @@ it('reset-secret prints a new one-time secret; the token endpoint refuses the ol
 });
 
 it('reset-secret refuses a public client (it has no secret) and an unknown client', async () => {
-  const created = await cli([
-    'client',
-    'create',
-    'SPA',
-    '--public',
-    '--redirect-uri',
-    'http://127.0.0.1:5173/',
-    '--json',
-  ]);
+  const created = await createPublicClient();
   const { client_id } = JSON.parse(created.stdout) as { client_id: string };
   const publicClient = await cli(['client', 'reset-secret', client_id]);
   expect(publicClient.code).toBe(1);

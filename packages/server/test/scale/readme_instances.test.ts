@@ -131,8 +131,10 @@ describe.runIf(available)('README: running several instances', () => {
     for (const port of [first, second]) {
       expect((await get(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     }
-    // One admin for both processes, and no append-only warning with this Redis.
+    // One admin for both processes, no append-only warning with this Redis, and no issuer
+    // warning: the README sets KEYGATE_ISSUER.
     expect(output.match(/admin password: /g) ?? []).toHaveLength(1);
     expect(output).not.toContain('keeps no append-only file');
+    expect(output).not.toContain('issuer defaults to');
   }, 120_000);
 });

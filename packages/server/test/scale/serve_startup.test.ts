@@ -11,6 +11,11 @@ import {
   requireRedisServerBinary,
   startRedisServer,
 } from '../support/redis_server.js';
+import {
+  createScratchDatabase,
+  requirePostgres,
+  type ScratchDatabase,
+} from '../support/scratch_postgres.js';
 import { waitUntil } from '../support/wait_until.js';
 
 /** Runs `keygate serve` until it listens, then stops it; returns its log lines (stdout). */
@@ -87,6 +92,42 @@ describe.runIf(requireRedisServerBinary())('keygate serve: Redis persistence war
     const lines = await serveLogs({ KEYGATE_DATA_DIR: dataDir });
     expect(lines.some((l) => l.event === 'server.listening')).toBe(true);
     expect(storeWarnings(lines)).toEqual([]);
+  });
+});
+
+function configWarningsIn(lines: Record<string, unknown>[]): string[] {
+  return lines.filter((l) => l.event === 'config.unsafe_default').map((l) => String(l.msg));
+}
+
+/**
+ * Processes sharing one PostgreSQL database must share the issuer (S-2): each accepts only
+ * tokens naming its own, and the default `http://<host>:<port>` differs between them. So
+ * `keygate serve` on PostgreSQL warns at start when `KEYGATE_ISSUER` is unset (X-4).
+ */
+describe.runIf(await requirePostgres())('keygate serve: issuer warning on PostgreSQL', () => {
+  let database: ScratchDatabase;
+  let dataDir: string;
+  beforeAll(async () => {
+    database = await createScratchDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'keygate-serve-issuer-'));
+  });
+  afterAll(async () => {
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('warns, naming KEYGATE_ISSUER, when the issuer is defaulted; not when it is set', async () => {
+    const env = { KEYGATE_DATA_DIR: dataDir, KEYGATE_DATABASE_URL: database.url };
+    const defaulted = configWarningsIn(await serveLogs(env)).filter((w) =>
+      w.includes('KEYGATE_ISSUER'),
+    );
+    expect(defaulted).toHaveLength(1);
+    expect(defaulted[0]).toMatch(/^issuer defaults to http:\/\/127\.0\.0\.1:\d+, /);
+    expect(defaulted[0]).toContain('set KEYGATE_ISSUER to the public URL shared by every instance');
+
+    const configured = await serveLogs({ ...env, KEYGATE_ISSUER: 'http://127.0.0.1:8080' });
+    expect(configured.some((l) => l.event === 'server.listening')).toBe(true);
+    expect(configWarningsIn(configured).filter((w) => w.includes('KEYGATE_ISSUER'))).toEqual([]);
   });
 });
 

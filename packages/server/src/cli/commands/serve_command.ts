@@ -49,7 +49,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       }
       const runtime = await openRuntime(config, { env: io.env });
       const { logger } = runtime;
-      for (const warning of configWarnings(config, { masterKeySource: runtime.masterKeySource })) {
+      const context = { masterKeySource: runtime.masterKeySource, store: runtime.store.kind };
+      for (const warning of configWarnings(config, context)) {
         logger.warn({ event: 'config.unsafe_default' }, warning);
       }
       for (const warning of runtime.storeWarnings) {

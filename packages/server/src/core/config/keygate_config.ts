@@ -39,6 +39,11 @@ export interface KeygateConfig {
   readonly databasePoolSize: number;
   readonly redisUrl: string | null;
   readonly issuer: string;
+  /**
+   * Whether `issuer` was set (`KEYGATE_ISSUER` or config `issuer`) or defaulted to this
+   * process's own `http://<host>:<port>`, which differs between processes on a shared database.
+   */
+  readonly issuerSource: 'configured' | 'default';
   readonly realm: string;
   readonly logLevel: LogLevel;
   readonly trustProxy: boolean;

@@ -135,6 +135,7 @@ export function validateConfig(...layers: RawConfig[]): KeygateConfig {
     databasePoolSize: read.integer('databasePoolSize', CONFIG_DEFAULTS.databasePoolSize, 1, 1000),
     redisUrl: read.optionalUrl('redisUrl', ['redis:', 'rediss:']),
     issuer,
+    issuerSource: issuerUrl === null ? 'default' : 'configured',
     realm: read.realm('realm', CONFIG_DEFAULTS.realm),
     logLevel: read.oneOf('logLevel', CONFIG_DEFAULTS.logLevel, LOG_LEVELS) as LogLevel,
     trustProxy: read.boolean('trustProxy', CONFIG_DEFAULTS.trustProxy),

@@ -116,10 +116,33 @@ describe('validateConfig (X-4)', () => {
 
   it('unsafe development settings announce themselves', () => {
     const dev = validateConfig();
-    expect(configWarnings(dev, { masterKeySource: 'file' })).toHaveLength(1);
+    expect(configWarnings(dev, { masterKeySource: 'file', store: 'sqlite' })).toHaveLength(1);
     const risky = validateConfig({ issuer: 'http://auth.example.com', 'wsse.lifetimeSeconds': -1 });
-    expect(configWarnings(risky, { masterKeySource: 'env' })).toHaveLength(2);
+    expect(configWarnings(risky, { masterKeySource: 'env', store: 'sqlite' })).toHaveLength(2);
     const production = validateConfig({ issuer: 'https://auth.example.com' });
-    expect(configWarnings(production, { masterKeySource: 'env' })).toEqual([]);
+    expect(configWarnings(production, { masterKeySource: 'env', store: 'postgres' })).toEqual([]);
+  });
+
+  it('issuerSource says whether the issuer was set or defaulted to http://<host>:<port>', () => {
+    expect(validateConfig({ port: 8081 })).toMatchObject({
+      issuer: 'http://127.0.0.1:8081',
+      issuerSource: 'default',
+    });
+    expect(readConfig({ env: { KEYGATE_ISSUER: '' }, flags: {} }).issuerSource).toBe('default');
+    expect(
+      readConfig({ env: { KEYGATE_ISSUER: 'https://auth.example.com/' }, flags: {} }),
+    ).toMatchObject({ issuer: 'https://auth.example.com', issuerSource: 'configured' });
+  });
+
+  it('a defaulted issuer on PostgreSQL warns that instances must share KEYGATE_ISSUER (S-2)', () => {
+    const defaulted = validateConfig({ port: 8081 });
+    expect(configWarnings(defaulted, { masterKeySource: 'env', store: 'postgres' })).toEqual([
+      "issuer defaults to http://127.0.0.1:8081, this process's own address, on a shared PostgreSQL database; set KEYGATE_ISSUER to the public URL shared by every instance, or they reject each other's tokens",
+    ]);
+    // The same URL set explicitly is a deliberate choice: nothing to say.
+    const configured = validateConfig({ port: 8081, issuer: 'http://127.0.0.1:8081' });
+    expect(configWarnings(configured, { masterKeySource: 'env', store: 'postgres' })).toEqual([]);
+    // One SQLite file serves one process, so its own address is the right issuer.
+    expect(configWarnings(defaulted, { masterKeySource: 'env', store: 'sqlite' })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
+import { findActiveSubject } from '../find_active_subject.js';
 import type { Principal } from '../principal.js';
-import { findActiveSubject } from './find_active_subject.js';
 import type { LegacyDeps } from './legacy_deps.js';
 import { verifyLegacyToken } from './verify_legacy_token.js';
 

@@ -1,4 +1,4 @@
-import { findActiveSubject } from './find_active_subject.js';
+import { findActiveSubject } from '../find_active_subject.js';
 import { issueLegacyToken } from './issue_legacy_token.js';
 import type { LegacyDeps } from './legacy_deps.js';
 import { LegacyError } from './legacy_error.js';

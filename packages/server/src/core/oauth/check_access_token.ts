@@ -1,4 +1,5 @@
 import type { Store } from '../../store/port.js';
+import { findActiveSubject } from '../find_active_subject.js';
 import type { AccessTokenClaims, TokenService } from './token_service.js';
 
 /** Why a Bearer token was refused. */
@@ -71,20 +72,9 @@ async function checkInStore(
     if (!client) return { ok: false, reason: 'revoked' };
     return { ok: true, user: null, organization: null };
   }
-  const [user, organization, member] = await Promise.all([
-    store.users.findById(claims.subject),
-    store.organizations.findById(claims.organizationId),
-    store.memberships.isMember(claims.subject, claims.organizationId),
-  ]);
-  if (
-    !user ||
-    user.disabledAt !== null ||
-    !organization ||
-    organization.disabledAt !== null ||
-    !member
-  ) {
-    return { ok: false, reason: 'subject_disabled' };
-  }
+  const subject = await findActiveSubject(store, claims.subject, claims.organizationId);
+  if (!subject) return { ok: false, reason: 'subject_disabled' };
+  const { user, organization } = subject;
   return {
     ok: true,
     user: { id: user.id, login: user.login },

@@ -1,3 +1,4 @@
+import { findActiveSubject } from '../find_active_subject.js';
 import { checkAccessToken } from './check_access_token.js';
 import type { GrantDeps } from './grant_deps.js';
 
@@ -22,7 +23,7 @@ export type IntrospectionResponse =
 /**
  * RFC 7662: is this token usable right now, and what does it carry? Access tokens get the
  * same checks as a Bearer request, read fresh from the store; refresh tokens must be
- * unconsumed, unexpired and in a live family. Anything else is simply `{active: false}`.
+ * unconsumed, unexpired, in a live family and for a user and organization still active. Anything else is simply `{active: false}`.
  */
 export async function introspectToken(
   deps: GrantDeps,
@@ -74,8 +75,11 @@ async function introspectRefresh(
   const record = await deps.store.refreshTokens.findByJti(claims.jti);
   const now = Math.floor(deps.now() / 1000);
   if (!record || record.consumedAt !== null || now >= record.expiresAt) return null;
-  const family = await deps.store.tokenFamilies.findById(record.familyId);
-  if (!family || family.revokedAt !== null) return null;
+  const [family, subject] = await Promise.all([
+    deps.store.tokenFamilies.findById(record.familyId),
+    findActiveSubject(deps.store, record.userId, record.organizationId),
+  ]);
+  if (!family || family.revokedAt !== null || !subject) return null;
   return {
     active: true,
     token_type: 'refresh_token',

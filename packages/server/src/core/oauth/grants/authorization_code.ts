@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OAuthClientRecord } from '../../../store/port.js';
+import { findActiveSubject } from '../../find_active_subject.js';
 import { pkceVerifierMatches } from '../checks/pkce.js';
 import { type GrantDeps, grantNow } from '../grant_deps.js';
 import { hashAuthorizationCode } from '../hash_code.js';
@@ -9,7 +10,7 @@ import { type TokenResponse, tokenResponse } from '../token_response.js';
 
 /**
  * The authorization_code grant (O-5): one atomic consumption of the code, then the bindings
- * (client, redirect_uri, PKCE, 60 s lifetime). A code presented a second time revokes the whole
+ * (client, redirect_uri, PKCE, 60 s lifetime, a user and organization still active). A code presented a second time revokes the whole
  * family its first redemption started, and every check failure burns the code.
  */
 export async function authorizationCodeGrant(
@@ -54,6 +55,12 @@ export async function authorizationCodeGrant(
     throw new OAuthError('invalid_grant', 'code_verifier is required (PKCE)');
   } else if (!pkceVerifierMatches(verifier, record.codeChallenge, record.codeChallengeMethod)) {
     throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
+  }
+  if (!(await findActiveSubject(deps.store, record.userId, record.organizationId))) {
+    throw new OAuthError(
+      'invalid_grant',
+      'the user is disabled, or no longer an active member of the organization; sign in again',
+    );
   }
 
   const subject = {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OAuthClientRecord, RefreshTokenRecord } from '../../../store/port.js';
+import { findActiveSubject } from '../../find_active_subject.js';
 import { formatScope, grantScope, parseScope } from '../checks/scope.js';
 import { type GrantDeps, grantNow } from '../grant_deps.js';
 import { OAuthError } from '../oauth_error.js';
@@ -7,10 +8,14 @@ import { requireGrantAllowed, requireParam, type TokenParams } from '../token_re
 import { type TokenResponse, tokenResponse } from '../token_response.js';
 
 const SEALED_RESPONSE_AAD = 'keygate refresh successor response';
+const INACTIVE_SUBJECT =
+  'the user is disabled, or no longer an active member of the organization; sign in again';
 
 /**
  * The refresh_token grant (O-9): single use by one compare-and-set that also stores the
- * successor. A consumed token presented again revokes its family, except that within the
+ * successor. No tokens for a user who was disabled, left the organization, or whose
+ * organization was disabled since the sign-in (access tokens are checked by resource servers
+ * that only see the JWKS, so the refresh is where that has to be enforced). A consumed token presented again revokes its family, except that within the
  * server's reuse interval its immediate successor's response is returned again unchanged.
  */
 export async function refreshTokenGrant(
@@ -32,6 +37,10 @@ export async function refreshTokenGrant(
   const family = await deps.store.tokenFamilies.findById(record.familyId);
   if (!family || family.revokedAt !== null) {
     throw new OAuthError('invalid_grant', 'the refresh token has been revoked');
+  }
+  // Checked before anything is consumed: a user or organization re-enabled later can go on.
+  if (!(await findActiveSubject(deps.store, record.userId, record.organizationId))) {
+    throw new OAuthError('invalid_grant', INACTIVE_SUBJECT);
   }
   if (record.clientScopesVersion !== client.scopesVersion) {
     throw new OAuthError(

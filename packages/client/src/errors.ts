@@ -11,6 +11,7 @@ export type KeygateClientErrorCode =
   | 'http_error'
   | 'session_expired'
   | 'state_mismatch'
+  | 'issuer_mismatch'
   | 'invalid_response'
   | 'token_invalid';
 
@@ -101,6 +102,32 @@ export class StateMismatchError extends KeygateClientError {
   }
 }
 
+/**
+ * The authorization redirect names another issuer than the expected one in its `iss`, or names
+ * none where one is required (RFC 9207 §2.4): a mix-up attack, or an `issuer` option that does
+ * not match the server. Raised before the code is exchanged and before an `error` in the
+ * redirect is believed.
+ */
+export class IssuerMismatchError extends KeygateClientError {
+  static readonly code = 'issuer_mismatch' as const;
+  /** The issuer the response had to name; undefined when none is known (no metadata). */
+  readonly expected: string | undefined;
+  /** The redirect's `iss`; undefined when it carries none. */
+  readonly received: string | undefined;
+
+  constructor(expected: string | undefined, received: string | undefined) {
+    const came = received === undefined ? 'carries no iss' : `names issuer ${quote(received)}`;
+    super(
+      IssuerMismatchError.code,
+      expected === undefined
+        ? `the authorization response ${came}, and no issuer is configured or published`
+        : `the authorization response ${came}, expected ${quote(expected)}`,
+    );
+    this.expected = expected;
+    this.received = received;
+  }
+}
+
 /** The server answered 2xx with a body the SDK cannot use (not JSON, a field missing). */
 export class InvalidResponseError extends KeygateClientError {
   static readonly code = 'invalid_response' as const;
@@ -132,6 +159,13 @@ export class TokenInvalidError extends KeygateClientError {
     super(TokenInvalidError.code, message);
     this.reason = reason;
   }
+}
+
+const MAX_QUOTED = 200;
+
+/** A value from the network, quoted with control characters escaped and its length bounded. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
 }
 
 function stripQuery(url: string): string {

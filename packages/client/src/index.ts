@@ -37,6 +37,7 @@ export {
 } from './create_keygate_client.js';
 export {
   InvalidResponseError,
+  IssuerMismatchError,
   KeygateClientError,
   type KeygateClientErrorCode,
   KeygateHttpError,

@@ -23,7 +23,7 @@ import {
  * The authorization code strategy's own checks (C-4, O-3): PKCE S256 is computed correctly
  * and the verifier sent at the exchange matches the challenge sent to /authorize; a redirect
  * with a foreign, missing or replayed `state` is refused before any code is exchanged; an
- * `error` in the redirect becomes an OAuthError.
+ * `error` in the redirect becomes an OAuthError (the `iss` checks: authorization_code_issuer).
  */
 let server: TestServer;
 let requests: RequestCounter;
@@ -126,13 +126,14 @@ describe('state', () => {
     expect(requests.seen).toEqual([]);
   });
 
-  it('an error redirect with the right state becomes an OAuthError', async () => {
+  it('an error redirect with the right state and iss becomes an OAuthError', async () => {
     const { auth } = setup();
     const url = new URL(await auth.authorizationUrl());
     const redirect = new URL(oauthClient.redirectUri);
     redirect.searchParams.set('error', 'access_denied');
     redirect.searchParams.set('error_description', 'the user said no');
     redirect.searchParams.set('state', url.searchParams.get('state') ?? '');
+    redirect.searchParams.set('iss', server.url);
     const error = await auth.handleRedirect(redirect).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthError);
     expect(error).toMatchObject({

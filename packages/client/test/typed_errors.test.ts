@@ -16,6 +16,7 @@ import {
   clientSecretPost,
   createKeygateClient,
   InvalidResponseError,
+  IssuerMismatchError,
   KeygateClientError,
   type KeygateClientErrorCode,
   KeygateHttpError,
@@ -135,6 +136,7 @@ describe('other errors', () => {
       http_error: KeygateHttpError.code,
       session_expired: SessionExpiredError.code,
       state_mismatch: StateMismatchError.code,
+      issuer_mismatch: IssuerMismatchError.code,
       invalid_response: InvalidResponseError.code,
       token_invalid: TokenInvalidError.code,
     };

@@ -14,6 +14,7 @@ import { bearerTokenOf } from '../grant_token_cache.js';
 import { generatePkce } from '../pkce.js';
 import { randomToken } from '../random_token.js';
 import { requestToken } from '../request_token.js';
+import { responseIssuerCheck } from '../response_issuer_check.js';
 import { SingleFlight } from '../single_flight.js';
 import {
   accessTokenStale,
@@ -37,6 +38,15 @@ export interface AuthorizationCodeOptions {
   readonly storage: TokenStorage;
   /** Authorize path; default `/oauth/authorize`. */
   readonly authorizePath?: string;
+  /**
+   * The server's issuer identifier (keygate's `issuer`, its public base URL). When set, every
+   * redirect must carry an `iss` exactly equal to it (RFC 9207 §2.4, no normalization). When
+   * omitted, `iss` is compared with the `issuer` of the server's metadata
+   * (`<baseUrl>/.well-known/oauth-authorization-server`, fetched once per strategy), and a
+   * redirect without `iss` is accepted only when that metadata does not announce
+   * `authorization_response_iss_parameter_supported`.
+   */
+  readonly issuer?: string;
 }
 
 /** The authorization code strategy: an {@link AuthStrategy} plus the sign-in steps. */
@@ -48,10 +58,13 @@ export interface AuthorizationCodeAuth extends AuthStrategy {
   authorizationUrl(extraParams?: Readonly<Record<string, string>>): Promise<string>;
   /**
    * Finishes a sign-in with the URL the server redirected to: checks `state` against the
-   * pending authorization, exchanges the code with the PKCE verifier and stores the tokens.
+   * pending authorization, then `iss` against the expected issuer (RFC 9207, see
+   * {@link AuthorizationCodeOptions.issuer}), exchanges the code with the PKCE verifier and
+   * stores the tokens. Either check failing ends the pending authorization: sign in again.
    *
-   * @throws StateMismatchError for a foreign or repeated redirect; OAuthError when the
-   *   redirect carries `error` or the exchange is refused.
+   * @throws StateMismatchError for a foreign or repeated redirect; IssuerMismatchError when
+   *   `iss` names another issuer or is missing where required (also for an error redirect);
+   *   OAuthError when the redirect carries `error` or the exchange is refused.
    */
   handleRedirect(url: string | URL): Promise<TokenSet>;
   /** The stored tokens, or null when not signed in. */
@@ -91,6 +104,12 @@ export function authorizationCode(options: AuthorizationCodeOptions): Authorizat
       throw new TypeError(`authorizationCode: ${field} must be a non-empty string`);
     }
   }
+  if (
+    options.issuer !== undefined &&
+    (typeof options.issuer !== 'string' || options.issuer.length === 0)
+  ) {
+    throw new TypeError('authorizationCode: issuer must be a non-empty string when given');
+  }
   const storage = options.storage;
   if (!storage || typeof storage.get !== 'function' || typeof storage.set !== 'function') {
     throw new TypeError('authorizationCode: storage must be a TokenStorage');
@@ -98,6 +117,7 @@ export function authorizationCode(options: AuthorizationCodeOptions): Authorizat
   const clientAuthentication =
     options.clientAuthentication ?? defaultClientAuthentication(options.clientSecret);
   const refreshFlight = new SingleFlight<TokenSet>();
+  const checkIssuer = responseIssuerCheck(options.issuer);
   let attached: AuthContext | null = null;
 
   function context(): AuthContext {
@@ -211,6 +231,8 @@ export function authorizationCode(options: AuthorizationCodeOptions): Authorizat
       }
       // The pending authorization is single use: a replayed redirect finds nothing.
       await storage.delete(PENDING);
+      // Before anything else in the redirect is believed, its `error` included (mix-up attack).
+      await checkIssuer(ctx, url.searchParams.get('iss'));
       const error = url.searchParams.get('error');
       if (error !== null) {
         throw new OAuthError(error, url.searchParams.get('error_description') ?? undefined, 0);

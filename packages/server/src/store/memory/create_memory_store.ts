@@ -1,6 +1,6 @@
+import { countAuthDataWrites } from '../count_auth_data_writes.js';
 import type { Store } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
-import { countWrites } from './count_writes.js';
 import { createMemoryAuthorizationCodes } from './memory_authorization_codes.js';
 import { createMemoryCounters } from './memory_counters.js';
 import { createMemoryCredentials } from './memory_credentials.js';
@@ -34,31 +34,15 @@ export function createMemoryStore(): Store {
   const changed = () => {
     version += 1;
   };
-  return {
+  const store: Store = {
     kind: 'memory',
-    organizations: countWrites(
-      createMemoryOrganizations(tables),
-      ['create', 'setDisabled'],
-      changed,
-    ),
-    users: countWrites(
-      createMemoryUsers(tables),
-      ['create', 'setDisabled', 'setPasswordHash'],
-      changed,
-    ),
-    memberships: countWrites(createMemoryMemberships(tables), ['add'], changed),
-    credentials: countWrites(
-      createMemoryCredentials(tables),
-      ['create', 'replaceSecret', 'setStatus', 'resealAll'],
-      changed,
-    ),
+    organizations: createMemoryOrganizations(tables),
+    users: createMemoryUsers(tables),
+    memberships: createMemoryMemberships(tables),
+    credentials: createMemoryCredentials(tables),
     nonces: createMemoryNonces(tables),
     counters: createMemoryCounters(tables),
-    oauthClients: countWrites(
-      createMemoryOAuthClients(tables),
-      ['create', 'update', 'delete'],
-      changed,
-    ),
+    oauthClients: createMemoryOAuthClients(tables),
     tokenFamilies: createMemoryTokenFamilies(tables),
     authorizationCodes: createMemoryAuthorizationCodes(tables),
     refreshTokens: createMemoryRefreshTokens(tables),
@@ -76,4 +60,5 @@ export function createMemoryStore(): Store {
       tables.open = false;
     },
   };
+  return countAuthDataWrites(store, changed);
 }

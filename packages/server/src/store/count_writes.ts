@@ -1,7 +1,8 @@
 /**
  * Wraps the named write methods of a repository so that each call, once it has settled
- * (fulfilled or rejected), runs `onWrite`. The memory adapter uses it to move its
- * `dataVersion` token forward after every write to the tables authentication caches read.
+ * (fulfilled or rejected), runs `onWrite`. `countAuthDataWrites` uses it so that adapters
+ * move their `dataVersion` token forward after every write to the tables authentication
+ * caches read.
  * @param repository - the repository; returned as a new object, the original is untouched.
  * @param writes - the methods that change state.
  * @param onWrite - called after each of them.

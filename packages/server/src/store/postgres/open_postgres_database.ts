@@ -13,6 +13,7 @@ import {
   DEFAULT_POSTGRES_TIMEOUT_MS,
   type PostgresOptions,
 } from './postgres_options.js';
+import { postgresSessionConfig } from './postgres_session_config.js';
 
 /** Idle connections above zero are closed after this long. */
 const IDLE_TIMEOUT_MS = 30_000;
@@ -63,8 +64,9 @@ function discardingBrokenClients(pool: pg.Pool): PostgresPool {
  * - gives up connecting after `timeoutMs` (default 5 s), and each session runs with
  *   `statement_timeout = timeoutMs` and `idle_in_transaction_session_timeout = 2 × timeoutMs`
  *   (server side) plus `query_timeout = timeoutMs + 1 s` (client side, for a server that stopped
- *   answering altogether), with TCP keepalive on, so a dead or unreachable database fails a
- *   request (the SQL layer turns it into `StoreUnavailableError`) instead of hanging it (S-4);
+ *   answering altogether), with TCP keepalive on (see `postgresSessionConfig`), so a dead or
+ *   unreachable database fails a request (the SQL layer turns it into `StoreUnavailableError`)
+ *   instead of hanging it (S-4);
  * - swallows `error` events of idle and checked-out clients (a restarted server, a cut
  *   connection): left unhandled they would crash the process; the broken client is dropped and
  *   the next query opens a new connection, so service resumes by itself when the database
@@ -99,15 +101,9 @@ export function openPostgresDatabase(
     throw new TypeError('url must be a postgres:// or postgresql:// URL');
   }
   const pool = new pg.Pool({
-    connectionString: options.url,
+    ...postgresSessionConfig(options.url, timeoutMs, statementMs),
     max: poolSize,
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
-    connectionTimeoutMillis: timeoutMs,
-    statement_timeout: statementMs,
-    idle_in_transaction_session_timeout: 2 * statementMs,
-    query_timeout: statementMs + 1000,
-    keepAlive: true,
-    application_name: 'keygate',
   });
   // Without a listener, an idle client's error (server restart, cut connection) is an
   // uncaught exception. pg-pool already drops that client; nothing else to do.

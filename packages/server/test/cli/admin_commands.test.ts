@@ -151,6 +151,7 @@ describe('migrate', () => {
       '0003_rate_counters',
       '0004_legacy_jwt',
       '0005_wsse_nonces_rowid',
+      '0006_auth_data_notify',
     ]);
     const second = await cli(['migrate']);
     expect(second.code).toBe(0);

@@ -303,6 +303,7 @@ describe('sqlite store', () => {
         '0003_rate_counters',
         '0004_legacy_jwt',
         '0005_wsse_nonces_rowid',
+        '0006_auth_data_notify',
       ],
     });
     expect(await migrateSqlite({ file })).toEqual({ applied: [] });
@@ -361,7 +362,13 @@ describe('sqlite store', () => {
     await db.destroy();
 
     expect(await migrateSqlite({ file })).toEqual({
-      applied: ['0002_oauth', '0003_rate_counters', '0004_legacy_jwt', '0005_wsse_nonces_rowid'],
+      applied: [
+        '0002_oauth',
+        '0003_rate_counters',
+        '0004_legacy_jwt',
+        '0005_wsse_nonces_rowid',
+        '0006_auth_data_notify',
+      ],
     });
     const store = await openSqliteStore({ file });
     try {

@@ -4,6 +4,7 @@ import { migration0002OAuth } from './0002_oauth.js';
 import { migration0003RateCounters } from './0003_rate_counters.js';
 import { migration0004LegacyJwt } from './0004_legacy_jwt.js';
 import { migration0005WsseNoncesRowid } from './0005_wsse_nonces_rowid.js';
+import { migration0006AuthDataNotify } from './0006_auth_data_notify.js';
 
 /**
  * Every migration, by name, in order. Listed statically (no filesystem scanning) so the
@@ -16,4 +17,5 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze
   '0003_rate_counters': migration0003RateCounters,
   '0004_legacy_jwt': migration0004LegacyJwt,
   '0005_wsse_nonces_rowid': migration0005WsseNoncesRowid,
+  '0006_auth_data_notify': migration0006AuthDataNotify,
 });

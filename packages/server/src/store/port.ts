@@ -452,8 +452,18 @@ export interface Store {
    * method: callers then read the store on every request and cache nothing. Memory and SQLite
    * implement it (SQLite: `PRAGMA data_version` of a connection that writes none of those
    * tables, which changes whenever any other connection commits, read at most once per
-   * event-loop turn unless this process used the file in between). Throws
-   * `StoreUnavailableError` once the store is closed or unreachable.
+   * event-loop turn unless this process used the file in between).
+   *
+   * PostgreSQL implements it with that relaxation for other processes' commits: triggers on
+   * those tables `NOTIFY` at commit and one dedicated session of this process `LISTEN`s, so the
+   * token moves on as soon as the notification arrives (a network round trip after the commit,
+   * not the next turn of the event loop); it also carries the current second, so a change goes
+   * unseen for at most about 1 s when notifications do not come through. While that session is
+   * not listening (before the first call has connected it, or after it was lost and until it
+   * is back) every call returns a new token, so nothing is served from a cache. This
+   * process's own writes move it on at once, as above.
+   *
+   * Throws `StoreUnavailableError` once the store is closed or unreachable.
    */
   dataVersion?(): string | number;
   /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */

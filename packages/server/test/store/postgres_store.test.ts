@@ -14,6 +14,7 @@ import {
   type ScratchDatabase,
 } from '../support/scratch_postgres.js';
 import { startTcpProxy } from '../support/tcp_proxy.js';
+import { waitUntil } from '../support/wait_until.js';
 import { describeStoreConformance } from './conformance.js';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -50,9 +51,19 @@ describe.runIf(available)('postgres store', () => {
   });
 
   // S-3: the one conformance suite, on a pool of 10 connections, each test on emptied tables.
+  // dataVersion's clock is held still and its session listening, so that its cases see the
+  // store's own writes move it on (not the next second, nor a session still connecting).
   describeStoreConformance('postgres', async () => {
     await truncateAll(database);
-    const store = await openPostgresStore({ url: database.url });
+    const store = await openPostgresStore({ url: database.url }, { now: () => 0 });
+    await waitUntil(
+      'dataVersion to listen',
+      async () => {
+        const first = store.dataVersion?.();
+        return first === store.dataVersion?.();
+      },
+      { deadlineMs: 5000, intervalMs: 5 },
+    );
     return { store, cleanup: () => store.close() };
   });
 

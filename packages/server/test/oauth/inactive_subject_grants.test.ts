@@ -5,6 +5,7 @@ import {
   codeFlowTokens,
   createClient,
   createPasswordUser,
+  exchangeCode,
   refresh,
   type TestClient,
   type TestUser,
@@ -84,14 +85,7 @@ describe('authorization_code grant (O-5)', () => {
     const { url, verifier } = authorizeUrl(server, client);
     const { redirect } = await authorizeThroughForms(url, user);
     await setUserDisabled(true);
-    const response = await postToken(server, {
-      grant_type: 'authorization_code',
-      code: redirect.searchParams.get('code') ?? '',
-      redirect_uri: client.redirectUri,
-      code_verifier: verifier,
-      client_id: client.clientId,
-      client_secret: String(client.clientSecret),
-    });
+    const response = await exchangeCode(server, client, redirect, verifier);
     expect(response.status).toBe(400);
     expect(response.json).toMatchObject({ error: 'invalid_grant' });
     expect(response.json).not.toHaveProperty('access_token');

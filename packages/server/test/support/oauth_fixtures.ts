@@ -95,14 +95,7 @@ export async function codeFlowTokens(
 ): Promise<FlowTokens> {
   const { url, verifier } = authorizeUrl(server, client, extra);
   const { redirect } = await authorizeThroughForms(url, user);
-  const response = await postToken(server, {
-    grant_type: 'authorization_code',
-    code: redirect.searchParams.get('code') ?? '',
-    redirect_uri: client.redirectUri,
-    code_verifier: verifier,
-    client_id: client.clientId,
-    ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
-  });
+  const response = await exchangeCode(server, client, redirect, verifier);
   if (response.status !== 200) throw new Error(`code exchange failed: ${response.text}`);
   const body = response.json as Record<string, unknown>;
   return {
@@ -110,6 +103,23 @@ export async function codeFlowTokens(
     refreshToken: String(body.refresh_token),
     body,
   };
+}
+
+/** Redeems the code of an authorization response (`redirect`) with its PKCE verifier. */
+export function exchangeCode(
+  server: TestServer,
+  client: TestClient,
+  redirect: URL,
+  verifier: string,
+) {
+  return postToken(server, {
+    grant_type: 'authorization_code',
+    code: redirect.searchParams.get('code') ?? '',
+    redirect_uri: client.redirectUri,
+    code_verifier: verifier,
+    client_id: client.clientId,
+    ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+  });
 }
 
 /** Redeems a refresh token for a client. */

@@ -3,6 +3,10 @@ import type { Store } from '../../src/store/port.js';
 import { migratePostgres } from '../../src/store/postgres/migrate_postgres.js';
 import { openPostgresStore } from '../../src/store/postgres/open_postgres_store.js';
 import {
+  POSTGRES_LISTENER_HEARTBEAT_MS,
+  type PostgresListenerEvent,
+} from '../../src/store/postgres/postgres_data_version.js';
+import {
   createScratchDatabase,
   requirePostgres,
   type ScratchDatabase,
@@ -234,5 +238,79 @@ describe.runIf(available)('postgres dataVersion', () => {
       deadlineMs: 2000,
       intervalMs: 20,
     });
+  });
+
+  /** A `lost` message is a fixed reason, optionally with an error code: never a URL. */
+  const SHORT_REASON = /^[a-z ]+( \([A-Z0-9_]+\))?$/;
+
+  it('onEvent reports the loss of the listening session and its recovery, not its start (X-3)', async () => {
+    const events: PostgresListenerEvent[] = [];
+    const store = await openPostgresStore(
+      { url: `${database.url}?application_name=keygate_listen_events_test` },
+      { now: () => clockMs, onEvent: (event) => events.push(event) },
+    );
+    try {
+      await steady(store);
+      expect(events).toEqual([]);
+      await database.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'keygate_listen_events_test' and query ilike 'listen%'`,
+        [database.name],
+      );
+      await waitUntil('the loss and the recovery to be reported', async () => events.length >= 2, {
+        deadlineMs: 3000,
+        intervalMs: 10,
+      });
+      expect(events).toEqual([
+        { type: 'lost', message: expect.stringMatching(SHORT_REASON) },
+        { type: 'listening' },
+      ]);
+      await steady(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a listening session that dies silently is found out by its heartbeat, then replaced (S-4)', async () => {
+    const proxy = await startTcpProxy(Number(new URL(database.url).port || 5432));
+    const url = new URL(database.url);
+    url.host = `${proxy.host}:${proxy.port}`;
+    const events: PostgresListenerEvent[] = [];
+    // Timeout 500 ms: a heartbeat without an answer fails after 1.5 s (query_timeout).
+    const viaProxy = await openPostgresStore(
+      { url: url.toString(), timeoutMs: 500 },
+      { now: () => clockMs, onEvent: (event) => events.push(event) },
+    );
+    try {
+      const before = await steady(viaProxy);
+      // No FIN, no RST, no error: only the heartbeat can tell the session is gone.
+      proxy.setMode('blackhole');
+      await waitUntil(
+        'the silent death to be noticed',
+        async () => String(version(viaProxy)).startsWith('unsynced:'),
+        { deadlineMs: POSTGRES_LISTENER_HEARTBEAT_MS + 3000, intervalMs: 20 },
+      );
+      expect(events).toEqual([
+        { type: 'lost', message: expect.stringMatching(/^heartbeat failed/) },
+      ]);
+      expect(events[0]).toMatchObject({ message: expect.stringMatching(SHORT_REASON) });
+      const seen = new Set([before]);
+      for (let i = 0; i < 10; i += 1) {
+        const token = version(viaProxy);
+        expect(seen.has(token)).toBe(false);
+        seen.add(token);
+      }
+
+      proxy.setMode('forward');
+      const again = await steady(viaProxy);
+      expect(seen.has(again)).toBe(false);
+      expect(events.map((event) => event.type)).toEqual(['lost', 'listening']);
+      // Notifications flow on the new session.
+      await createUser(b);
+      expect(await changedFrom(viaProxy, again)).not.toEqual(again);
+    } finally {
+      // The proxy first: it cuts a session still held silent, which would keep close() waiting.
+      await proxy.close();
+      await viaProxy.close();
+    }
   });
 });

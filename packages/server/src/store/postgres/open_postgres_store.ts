@@ -21,7 +21,8 @@ import { translatePostgresError } from './translate_postgres_error.js';
  * the listening session; `ping()` runs `select 1` and rejects with `StoreUnavailableError`
  * when the database does not answer.
  * @param options - URL, pool size and timeout.
- * @param dataVersionOptions - the clock of `dataVersion`'s time bucket (tests hold it still).
+ * @param dataVersionOptions - the clock of `dataVersion`'s time bucket (tests hold it still), and
+ *   `onEvent`, told when the listening session is lost and when it listens again.
  * @throws the driver's error when the database cannot be reached, or an Error naming the failed
  *   migration.
  */

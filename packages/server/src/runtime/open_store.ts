@@ -4,6 +4,7 @@ import { ConfigError } from '../core/config/validate_config.js';
 import { type Store, StoreUnavailableError } from '../store/port.js';
 import { migratePostgres } from '../store/postgres/migrate_postgres.js';
 import { openPostgresStore } from '../store/postgres/open_postgres_store.js';
+import type { PostgresListenerEvent } from '../store/postgres/postgres_data_version.js';
 import type { PostgresOptions } from '../store/postgres/postgres_options.js';
 import { redactDatabaseUrl } from '../store/postgres/redact_database_url.js';
 import type { MigrationReport } from '../store/sql/migrate_to_latest.js';
@@ -74,12 +75,23 @@ function cannotOpen(url: string, error: unknown): StoreUnavailableError {
   );
 }
 
-/** Opens (creating and migrating if needed) the store the configuration names. */
-export async function openStore(config: KeygateConfig): Promise<Store> {
+/**
+ * Opens (creating and migrating if needed) the store the configuration names.
+ * @param config - the validated configuration.
+ * @param onPostgresListenerEvent - on PostgreSQL, told when the session that listens for other
+ *   processes' changes is lost and when it listens again (see `openPostgresDataVersion`).
+ */
+export async function openStore(
+  config: KeygateConfig,
+  onPostgresListenerEvent?: (event: PostgresListenerEvent) => void,
+): Promise<Store> {
   const target = databaseTargetFor(config);
   if (target.kind === 'sqlite') return openSqliteStore({ file: target.file });
   try {
-    return await openPostgresStore(target.options);
+    return await openPostgresStore(
+      target.options,
+      onPostgresListenerEvent ? { onEvent: onPostgresListenerEvent } : {},
+    );
   } catch (error) {
     throw cannotOpen(target.options.url, error);
   }

@@ -6,6 +6,7 @@ import type { MasterKeyring } from '../secrets/master_keyring.js';
 import type { Store } from '../store/port.js';
 import { attachRedis } from './attach_redis.js';
 import { createLogger } from './create_logger.js';
+import { logPostgresListenerEvents } from './log_postgres_listener_events.js';
 import { openStore } from './open_store.js';
 
 /** An opened keygate: configuration, store, keyring, logger and clock. */
@@ -20,7 +21,11 @@ export interface Runtime extends AdminDeps {
   close(): Promise<void>;
 }
 
-/** Opens the store and the master keyring for a command or the server. */
+/**
+ * Opens the store and the master keyring for a command or the server. Store outages are logged
+ * (X-3); on PostgreSQL the change listener starts with the first authentication, which only
+ * `keygate serve` performs, so other commands never log its losses.
+ */
 export async function openRuntime(
   config: KeygateConfig,
   options: { env: NodeJS.ProcessEnv; logger?: Logger; now?: () => number },
@@ -30,7 +35,8 @@ export async function openRuntime(
     dataDir: config.dataDir,
   });
   const logger = options.logger ?? createLogger(config.logLevel);
-  const { store, warnings } = await attachRedis(config, await openStore(config), logger);
+  const opened = await openStore(config, logPostgresListenerEvents(logger));
+  const { store, warnings } = await attachRedis(config, opened, logger);
   return {
     config,
     store,

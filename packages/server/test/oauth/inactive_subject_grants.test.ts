@@ -69,6 +69,21 @@ describe('refresh_token grant (O-9)', () => {
     expect((await refresh(server, client, refreshToken)).status).toBe(200);
   });
 
+  it('a replayed token still revokes its family while the user is disabled', async () => {
+    const first = await codeFlowTokens(server, client, user);
+    const second = await refresh(server, client, first.refreshToken);
+    const successor = String((second.json as { refresh_token: string }).refresh_token);
+    await setUserDisabled(true);
+    expect((await refresh(server, client, first.refreshToken)).json).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringContaining('already used'),
+    });
+    await setUserDisabled(false);
+    expect((await refresh(server, client, successor)).json).toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
+
   it('a disabled organization: invalid_grant', async () => {
     const { refreshToken } = await codeFlowTokens(server, client, user);
     await setOrganizationDisabled(true);

@@ -34,14 +34,17 @@ export async function refreshTokenGrant(
   if (!record || record.clientId !== client.clientId || now >= record.expiresAt) {
     throw new OAuthError('invalid_grant', 'the refresh token is invalid or expired');
   }
-  const family = await deps.store.tokenFamilies.findById(record.familyId);
+  // Reuse is detected first, whatever else is wrong: a replayed token always ends its family.
+  if (record.consumedAt !== null) return replayOrRevoke(deps, record, now);
+  const [family, activeSubject] = await Promise.all([
+    deps.store.tokenFamilies.findById(record.familyId),
+    findActiveSubject(deps.store, record.userId, record.organizationId),
+  ]);
   if (!family || family.revokedAt !== null) {
     throw new OAuthError('invalid_grant', 'the refresh token has been revoked');
   }
   // Checked before anything is consumed: a user or organization re-enabled later can go on.
-  if (!(await findActiveSubject(deps.store, record.userId, record.organizationId))) {
-    throw new OAuthError('invalid_grant', INACTIVE_SUBJECT);
-  }
+  if (!activeSubject) throw new OAuthError('invalid_grant', INACTIVE_SUBJECT);
   if (record.clientScopesVersion !== client.scopesVersion) {
     throw new OAuthError(
       'invalid_grant',
@@ -52,7 +55,6 @@ export async function refreshTokenGrant(
   if (scopes === null) {
     throw new OAuthError('invalid_scope', 'a refresh cannot widen the scope originally granted');
   }
-  if (record.consumedAt !== null) return replayOrRevoke(deps, record, now);
 
   const scope = formatScope(scopes);
   const subject = {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { LegacyDeps } from '../../core/legacy/legacy_deps.js';
+import type { LegacyError } from '../../core/legacy/legacy_error.js';
 import {
   readPasswordTokenRequest,
   readRefreshTokenRequest,
@@ -31,7 +32,10 @@ export function registerLegacyTokenRoutes(
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     } catch (error) {
       if (sendLegacyError(reply, error, realm)) {
-        request.log.info({ event: 'legacy_token.refused', via: 'password' }, 'refused');
+        request.log.info(
+          { event: 'legacy_token.refused', via: 'password', code: (error as LegacyError).code },
+          'refused',
+        );
         return reply;
       }
       throw error;
@@ -46,7 +50,10 @@ export function registerLegacyTokenRoutes(
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     } catch (error) {
       if (sendLegacyError(reply, error, realm)) {
-        request.log.info({ event: 'legacy_token.refused', via: 'refresh' }, 'refused');
+        request.log.info(
+          { event: 'legacy_token.refused', via: 'refresh', code: (error as LegacyError).code },
+          'refused',
+        );
         return reply;
       }
       throw error;

@@ -9,10 +9,11 @@ export function generateApiKey(): string {
 }
 
 /**
- * A new API secret (W-8): 256 bits from the CSPRNG as 43 base64url characters without
- * padding. Shown once, then kept only sealed under the master key (W-9).
+ * A new secret: 256 bits from the CSPRNG as 43 base64url characters without padding. Used for
+ * API secrets (W-8: shown once, then kept only sealed under the master key, W-9), OAuth client
+ * secrets (O-1) and legacy refresh tokens (L-3), the last two stored only as SHA-256.
  */
-export function generateApiSecret(): string {
+export function generateSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 

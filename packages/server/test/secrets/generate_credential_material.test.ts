@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkPasswordPolicy } from '../../src/core/passwords/check_password_policy.js';
 import {
   generateApiKey,
-  generateApiSecret,
   generateId,
   generatePassword,
+  generateSecret,
 } from '../../src/secrets/generate_credential_material.js';
 
 function distinct(make: () => string, count = 200): number {
@@ -18,10 +18,10 @@ describe('credential material', () => {
   });
 
   it('makes API secrets of 32 random bytes as unpadded base64url', () => {
-    const secret = generateApiSecret();
+    const secret = generateSecret();
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
-    expect(distinct(generateApiSecret)).toBe(200);
+    expect(distinct(generateSecret)).toBe(200);
   });
 
   it('makes version 4 UUIDs as ids', () => {

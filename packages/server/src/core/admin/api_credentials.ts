@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateApiKey, generateApiSecret } from '../../secrets/generate_credential_material.js';
+import { generateApiKey, generateSecret } from '../../secrets/generate_credential_material.js';
 import {
   type CredentialRecord,
   type CredentialStatus,
@@ -33,7 +33,7 @@ export async function issueApiCredential(
     );
   }
   const id = randomUUID();
-  const secret = generateApiSecret();
+  const secret = generateSecret();
   const now = nowSeconds(deps);
   const credential: CredentialRecord = {
     id,
@@ -64,7 +64,7 @@ export async function resetApiCredential(deps: AdminDeps, key: string): Promise<
   if (credential.status === 'revoked') {
     throw new InvalidInputError(`API key "${key}" is revoked; generate a new one`);
   }
-  const secret = generateApiSecret();
+  const secret = generateSecret();
   const now = nowSeconds(deps);
   const secretCiphertext = deps.secrets.seal(secret, credential.id);
   await deps.store.credentials.replaceSecret(credential.id, secretCiphertext, now);

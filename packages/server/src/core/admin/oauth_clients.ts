@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { generateSecret } from '../../secrets/generate_credential_material.js';
 import {
   type GrantType,
   type OAuthClientPatch,
@@ -41,11 +42,6 @@ export interface OAuthClientSettings {
 export interface RegisteredClient {
   readonly client: OAuthClientRecord;
   readonly secret: string | null;
-}
-
-/** A new client secret: 256 random bits, base64url (O-1). */
-function newClientSecret(): string {
-  return randomBytes(32).toString('base64url');
 }
 
 function checkGrantTypes(values: readonly string[], isPublic: boolean): GrantType[] {
@@ -93,7 +89,7 @@ export async function registerOAuthClient(
     settings.grantTypes ?? ['authorization_code', 'refresh_token'],
     isPublic,
   );
-  const secret = isPublic ? null : newClientSecret();
+  const secret = isPublic ? null : generateSecret();
   const now = nowSeconds(deps);
   const client: OAuthClientRecord = {
     clientId: randomBytes(16).toString('base64url'),
@@ -192,7 +188,7 @@ export async function resetOAuthClientSecret(
       `client "${clientId}" is a public client: it has no secret to reset`,
     );
   }
-  const secret = newClientSecret();
+  const secret = generateSecret();
   const updated = await deps.store.oauthClients.update(clientId, {
     secretHash: hashClientSecret(secret),
     updatedAt: nowSeconds(deps),

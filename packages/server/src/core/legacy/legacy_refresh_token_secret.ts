@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { generateSecret } from '../../secrets/generate_credential_material.js';
 
 /** A new legacy refresh token: the value handed out once, and the hash that is stored. */
 export interface NewLegacyRefreshToken {
@@ -12,7 +13,7 @@ export interface NewLegacyRefreshToken {
  * enough to store it (a slow password hash is not needed, as for client secrets, O-1).
  */
 export function newLegacyRefreshToken(): NewLegacyRefreshToken {
-  const token = randomBytes(32).toString('base64url');
+  const token = generateSecret();
   return { token, tokenHash: hashLegacyRefreshToken(token) };
 }
 

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/store/sql/migrate_to_latest.js';
 import { ALL_MIGRATIONS } from '../../src/store/sql/migrations/all_migrations.js';
 import { openSqliteDatabase } from '../../src/store/sqlite/open_sqlite_database.js';
 import { openSqliteStore } from '../../src/store/sqlite/open_sqlite_store.js';
+import { openSqliteNonceWriter } from '../../src/store/sqlite/sqlite_nonce_writer.js';
 
 /**
  * The SQLite store's second connection: group-committed nonce consumption (W-6, S-5) and the
@@ -143,6 +145,72 @@ describe('sqlite group-committed nonces', () => {
       expect(consumed).toEqual(Array.from({ length: 20 }, () => true));
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('sqlite nonce writer as a query runner', () => {
+  /** A migrated file, and queries compiled by Kysely on it (as `PreparedQuery` does). */
+  async function migratedFile() {
+    const file = freshFile();
+    const db = openSqliteDatabase({ file });
+    await migrateToLatest(db);
+    const insert = (key: string) =>
+      db
+        .insertInto('wsse_nonces')
+        .values({ key, expires_at: NOW + 60 })
+        .compile();
+    return { file, db, insert };
+  }
+
+  function countNonces(file: string): number {
+    const raw = new BetterSqlite3(file, { readonly: true });
+    try {
+      return raw.prepare('select count(*) from wsse_nonces').pluck().get() as number;
+    } finally {
+      raw.close();
+    }
+  }
+
+  it('runs the compiled query it is given and resolves only once another connection sees it', async () => {
+    const { file, db, insert } = await migratedFile();
+    const writer = openSqliteNonceWriter({ file, checkpointIntervalMs: 0 });
+    try {
+      const seenAtResolve: number[] = [];
+      const results = await Promise.all(
+        ['a', 'b', 'c'].map((key) =>
+          writer.executeQuery(insert(key)).then((result) => {
+            seenAtResolve.push(countNonces(file));
+            return result.numAffectedRows;
+          }),
+        ),
+      );
+      expect(results).toEqual([1n, 1n, 1n]);
+      // The whole batch was committed before the first caller learnt its result (S-5).
+      expect(seenAtResolve).toEqual([3, 3, 3]);
+    } finally {
+      await writer.close();
+      await db.destroy();
+    }
+  });
+
+  it('a failing statement rejects every caller of its batch and applies none of it', async () => {
+    const { file, db, insert } = await migratedFile();
+    const writer = openSqliteNonceWriter({ file, checkpointIntervalMs: 0 });
+    try {
+      const outcomes = await Promise.allSettled([
+        writer.executeQuery(insert('first')),
+        writer.executeQuery(insert('first')),
+        writer.executeQuery(insert('last')),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(countNonces(file)).toBe(0);
+      // The writer is still usable after a rolled-back batch.
+      expect((await writer.executeQuery(insert('again'))).numAffectedRows).toBe(1n);
+      expect(countNonces(file)).toBe(1);
+    } finally {
+      await writer.close();
+      await db.destroy();
     }
   });
 });

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import type { NonceStore, Store } from '../port.js';
+import type { Store } from '../port.js';
 import { StoreUnavailableError } from '../port.js';
 import type { Database } from './database.js';
+import type { QueryRunner } from './prepared_query.js';
 import { createSqlAuthorizationCodes } from './sql_authorization_codes.js';
 import { createSqlContext, type SqlErrorTranslator } from './sql_context.js';
 import { createSqlCounters } from './sql_counters.js';
@@ -26,10 +27,10 @@ export interface SqlStoreOptions {
   /** Maps the driver's errors to the port's (the dialect-specific part). */
   readonly translateError: SqlErrorTranslator;
   /**
-   * Optional: the dialect's own `NonceStore.consume` (same upsert, e.g. SQLite's group
-   * commit); without it the shared Kysely statement is used.
+   * Optional: where `NonceStore.consume` runs its compiled upsert (e.g. SQLite's
+   * group-committing writer); without it, on `db` like every other query.
    */
-  readonly consumeNonce?: NonceStore['consume'];
+  readonly nonceRunner?: QueryRunner;
   /** Optional: `Store.dataVersion`; without it the store has none (callers do not cache). */
   readonly dataVersion?: () => string | number;
   /** Optional: runs on `close()` after new operations are refused, before Kysely is destroyed. */
@@ -53,7 +54,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     users: createSqlUsers(context),
     memberships: createSqlMemberships(context),
     credentials: createSqlCredentials(context),
-    nonces: createSqlNonces(context, options.consumeNonce),
+    nonces: createSqlNonces(context, options.nonceRunner),
     counters: createSqlCounters(context),
     oauthClients: createSqlOAuthClients(context),
     tokenFamilies: createSqlTokenFamilies(context),

@@ -1,19 +1,17 @@
 import { checkUnixSeconds } from '../check_port_input.js';
 import type { NonceStore } from '../port.js';
-import { param, prepareQuery } from './prepared_query.js';
+import { param, prepareQuery, type QueryRunner } from './prepared_query.js';
 import type { SqlContext } from './sql_context.js';
 
 /**
  * The replay store in `wsse_nonces` (W-6). A record with `expires_at = e` is live while
  * `now < e`; `expires_at` null means forever.
  * @param context - database and error guard.
- * @param fastConsume - a dialect's own `consume` running the same upsert (SQLite's
- *   group-committing writer); when given it replaces the Kysely statement below.
+ * @param runner - where `consume`'s upsert runs: the database by default, or a dialect's
+ *   own runner for this one statement (SQLite's group-committing writer), which gets the
+ *   same compiled query.
  */
-export function createSqlNonces(
-  { db, guard }: SqlContext,
-  fastConsume?: NonceStore['consume'],
-): NonceStore {
+export function createSqlNonces({ db, guard }: SqlContext, runner: QueryRunner = db): NonceStore {
   // One atomic statement: insert a new key, or take over an expired record; a live record
   // makes the upsert's WHERE false, so nothing changes and the affected-row count is 0. Both
   // SQLite and PostgreSQL serialise conflicting upserts on the key, so exactly one of any
@@ -35,12 +33,11 @@ export function createSqlNonces(
 
   return {
     consume(key, ttlSeconds, now) {
-      if (fastConsume) return guard(() => fastConsume(key, ttlSeconds, now));
       return guard(async () => {
         checkUnixSeconds(ttlSeconds, 'ttlSeconds');
         checkUnixSeconds(now, 'now');
         const expiresAt = ttlSeconds < 0 ? null : now + ttlSeconds;
-        const result = await consume.execute({ key, expiresAt, now });
+        const result = await consume.execute({ key, expiresAt, now }, runner);
         return result.numAffectedRows === 1n;
       });
     },

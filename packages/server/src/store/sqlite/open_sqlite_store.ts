@@ -10,10 +10,11 @@ import { translateSqliteError } from './translate_sqlite_error.js';
  * first use, configures the connection (WAL, `synchronous = NORMAL`, foreign keys, 5 s busy
  * timeout; see `openSqliteDatabase`), brings the schema to the latest migration, and returns
  * the shared SQL implementation of the port on it. A second connection
- * (`openSqliteNonceWriter`) group-commits nonce consumption, runs WAL checkpoints off the
- * request path, and provides `dataVersion` for authentication caches. `close()` commits what
- * is queued and closes both connections; `ping()` runs `select 1` and rejects with
- * `StoreUnavailableError` on failure.
+ * (`openSqliteNonceWriter`) runs the shared nonce upsert with group commit, keeps WAL
+ * checkpoints out of individual commits by batching them once a second (each still runs on,
+ * and blocks, the event-loop thread), and provides `dataVersion` for authentication caches.
+ * `close()` commits what is queued and closes both connections; `ping()` runs `select 1` and
+ * rejects with `StoreUnavailableError` on failure.
  * @param options - the database file, e.g. `./data/keygate.sqlite`.
  * @throws the driver's error when the file cannot be opened, or an Error naming the failed
  *   migration; the connection is closed in both cases.
@@ -23,7 +24,7 @@ export async function openSqliteStore(options: SqliteFileOptions): Promise<Store
   let writer: SqliteNonceWriter;
   try {
     await migrateToLatest(db);
-    writer = openSqliteNonceWriter({ file: options.file, translateError: translateSqliteError });
+    writer = openSqliteNonceWriter({ file: options.file });
   } catch (error) {
     await db.destroy();
     throw error;
@@ -32,7 +33,7 @@ export async function openSqliteStore(options: SqliteFileOptions): Promise<Store
     kind: 'sqlite',
     db,
     translateError: translateSqliteError,
-    consumeNonce: writer.consume,
+    nonceRunner: writer,
     dataVersion: writer.dataVersion,
     onClose: writer.close,
   });

@@ -64,10 +64,4 @@ export class StoreVersionCache<V> {
     }
     this.#entries.set(key, value);
   }
-
-  /** Drops every entry. */
-  clear(): void {
-    this.#entries.clear();
-    this.#version = undefined;
-  }
 }

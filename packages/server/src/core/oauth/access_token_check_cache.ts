@@ -1,11 +1,11 @@
 /** Longest window R-3 allows: revocation and disablement must take effect within 5 s. */
-export const MAX_ACCESS_TOKEN_CHECK_WINDOW_MS = 5_000;
+const MAX_ACCESS_TOKEN_CHECK_WINDOW_MS = 5_000;
 
 /** Default window: well inside R-3's 5 s. */
 export const DEFAULT_ACCESS_TOKEN_CHECK_WINDOW_MS = 2_000;
 
 /** Default bound on remembered tokens. */
-export const DEFAULT_ACCESS_TOKEN_CHECK_ENTRIES = 10_000;
+const DEFAULT_ACCESS_TOKEN_CHECK_ENTRIES = 10_000;
 
 /** Settings of an {@link AccessTokenCheckCache}. */
 export interface AccessTokenCheckCacheOptions {

@@ -21,7 +21,7 @@ export class InvalidClientError extends OAuthError {
 const DUMMY_HASH = hashClientSecret('keygate-dummy-client-secret');
 
 /** Default bound on cached OAuth clients. */
-export const DEFAULT_CLIENT_CACHE_ENTRIES = 1_000;
+const DEFAULT_CLIENT_CACHE_ENTRIES = 1_000;
 
 /**
  * Registered clients by `client_id`, kept while the store's `dataVersion` is unchanged, so the

@@ -14,12 +14,6 @@ export interface TokenServiceOptions {
   readonly accessTokenAudience?: string;
   /** Default 3600 (O-10). */
   readonly accessTokenLifetimeSeconds?: number;
-  /**
-   * How long the store checks of a Bearer token (revocation, family, user, organization,
-   * membership) are remembered, in milliseconds on `deps.now`: 0 to 5000 (R-3), default 2000.
-   * 0 reads the store on every request.
-   */
-  readonly accessTokenCheckWindowMs?: number;
 }
 
 /**
@@ -28,7 +22,7 @@ export interface TokenServiceOptions {
  * signing keys. The verify methods answer null for anything that is not a valid, unexpired
  * keygate token of their kind (access tokens: for `accessTokenAudience`), whatever the
  * reason; call `verifyAccessToken` / `verifyRefreshToken` directly to log the failure code.
- * Its `accessTokenChecks` remembers Bearer store checks for `accessTokenCheckWindowMs` (R-3).
+ * Its `accessTokenChecks` remembers Bearer store checks for 2 s (R-3 allows 5 s).
  */
 export function createTokenService(
   deps: TokenDeps,
@@ -39,9 +33,6 @@ export function createTokenService(
     options.accessTokenLifetimeSeconds ?? TOKEN_DEFAULTS.accessTokenLifetimeSeconds;
   const accessTokenChecks = new AccessTokenCheckCache<AccessTokenCheckOutcome>({
     now: deps.now,
-    ...(options.accessTokenCheckWindowMs === undefined
-      ? {}
-      : { windowMs: options.accessTokenCheckWindowMs }),
   });
   return {
     accessTokenChecks,

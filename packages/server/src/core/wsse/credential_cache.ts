@@ -3,7 +3,7 @@ import { StoreVersionCache } from '../caching/store_version_cache.js';
 import type { WsseFailure } from './wsse_failure.js';
 
 /** Default bound on cached Usernames (each holds at most a few credentials and secrets). */
-export const DEFAULT_CREDENTIAL_CACHE_ENTRIES = 10_000;
+const DEFAULT_CREDENTIAL_CACHE_ENTRIES = 10_000;
 
 /** A principal or refusal decided by the still-active checks (last step of W-7). */
 export type ActiveCheck<P> = { readonly ok: true; readonly principal: P } | WsseFailure;
@@ -27,23 +27,47 @@ export interface CachedCandidate<P> {
  * so a key disabled, reset or revoked by the CLI in another process, a user or organization
  * disabled, or a master-key rotation's re-seal is seen on the next request.
  *
+ * Unknown Usernames are remembered too, in a second bound of their own: a repeated unknown
+ * Username then costs no store read either, as a known one does (W-7: an unknown Username
+ * must not be told apart by its cost), and random Usernames can only evict other unknown
+ * ones, never real keys.
+ *
  * Opened secrets live in this process's memory only as long as their entry: at most
- * `maxEntries` Usernames (least recently used evicted first), held in a private field, so the
- * cache never shows up in logs, `util.inspect` or JSON. Unknown Usernames are not cached, so
- * random Usernames cannot evict real ones.
+ * `maxEntries` Usernames of each kind (least recently used evicted first), held in private
+ * fields, so the cache never shows up in logs, `util.inspect` or JSON.
  */
-export class CredentialCache<P> extends StoreVersionCache<readonly CachedCandidate<P>[]> {
-  /** @param maxEntries - how many Usernames to keep (≥ 1). */
+export class CredentialCache<P> {
+  readonly #known: StoreVersionCache<readonly CachedCandidate<P>[]>;
+  readonly #unknown: StoreVersionCache<true>;
+
+  /** @param maxEntries - how many known, and how many unknown, Usernames to keep (≥ 1). */
   constructor(maxEntries = DEFAULT_CREDENTIAL_CACHE_ENTRIES) {
-    super(maxEntries);
+    this.#known = new StoreVersionCache(maxEntries);
+    this.#unknown = new StoreVersionCache(maxEntries);
   }
 
-  /** Like `StoreVersionCache.set`, but an empty lookup (unknown Username) is never stored. */
-  override set(
-    version: string | number,
-    lookup: string,
-    candidates: readonly CachedCandidate<P>[],
-  ): void {
-    if (candidates.length > 0) super.set(version, lookup, candidates);
+  /** How many known Usernames are cached (for tests). */
+  get size(): number {
+    return this.#known.size;
+  }
+
+  /**
+   * The candidates cached for `lookup` (empty for a Username known not to exist), or undefined.
+   * @param version - the store's current `dataVersion()`.
+   * @param lookup - the Username and style.
+   */
+  get(version: string | number, lookup: string): readonly CachedCandidate<P>[] | undefined {
+    const known = this.#known.get(version, lookup);
+    if (known !== undefined) return known;
+    return this.#unknown.get(version, lookup) === true ? [] : undefined;
+  }
+
+  /**
+   * Stores what a lookup found after reading `version` (see `StoreVersionCache.set`); an
+   * empty result goes to the unknown Usernames.
+   */
+  set(version: string | number, lookup: string, candidates: readonly CachedCandidate<P>[]): void {
+    if (candidates.length > 0) this.#known.set(version, lookup, candidates);
+    else this.#unknown.set(version, lookup, true);
   }
 }

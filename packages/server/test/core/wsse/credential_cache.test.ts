@@ -55,11 +55,22 @@ describe('CredentialCache', () => {
     for (const name of ['a', 'c', 'd']) expect(cache.get(1, name)).toBeDefined();
   });
 
-  it('does not cache empty lookups, and never shows the secrets it holds', () => {
+  it('remembers unknown Usernames apart, so they never evict known ones', () => {
+    const cache = new CredentialCache<string>(1);
+    cache.get(1, 'x');
+    cache.set(1, 'a', [candidate('c1', 's1')]);
+    cache.set(1, 'unknown-1', []);
+    cache.set(1, 'unknown-2', []);
+    expect(cache.get(1, 'a')?.[0]?.credential.id).toBe('c1');
+    expect(cache.get(1, 'unknown-2')).toEqual([]);
+    expect(cache.get(1, 'unknown-1')).toBeUndefined();
+    // A new store version forgets unknown Usernames too (the key may have been created).
+    expect(cache.get(2, 'unknown-2')).toBeUndefined();
+  });
+
+  it('never shows the secrets it holds', () => {
     const cache = new CredentialCache<string>();
     cache.get(1, 'x');
-    cache.set(1, 'unknown', []);
-    expect(cache.size).toBe(0);
     cache.set(1, 'a', [candidate('c1', 'very-secret-value')]);
     expect(inspect(cache, { depth: 10 })).not.toContain('very-secret-value');
     expect(JSON.stringify(cache)).not.toContain('very-secret-value');
@@ -146,6 +157,47 @@ describe('verifyUsernameToken with a credential cache (memory store)', () => {
       ok: false,
       code: 'nonce_replayed',
     });
+  });
+
+  it('an unknown Username repeated reads the store no more than a known one, and a key created later is found (W-7)', async () => {
+    const memory = createMemoryStore();
+    let reads = 0;
+    const store: Store = {
+      ...memory,
+      credentials: {
+        ...memory.credentials,
+        findByKey: (key) => {
+          reads += 1;
+          return memory.credentials.findByKey(key);
+        },
+      },
+      users: {
+        ...memory.users,
+        findByLogin: (login) => {
+          reads += 1;
+          return memory.users.findByLogin(login);
+        },
+      },
+    };
+    const { secrets, secret, verify } = await setup(store);
+    expect(await verify('key-1')).toMatchObject({ ok: true });
+    expect(await verify('nobody')).toMatchObject({ ok: false, code: 'invalid_credentials' });
+    const afterFirst = reads;
+    expect(await verify('key-1')).toMatchObject({ ok: true });
+    expect(await verify('nobody')).toMatchObject({ ok: false, code: 'invalid_credentials' });
+    expect(reads).toBe(afterFirst);
+
+    await store.credentials.create({
+      id: 'c2',
+      key: 'nobody',
+      userId: 'u1',
+      organizationId: 'o1',
+      secretCiphertext: secrets.seal(secret, 'c2'),
+      status: 'revoked',
+      createdAt: 0,
+      secretSetAt: 0,
+    });
+    expect(await verify('nobody')).toMatchObject({ ok: false, code: 'credential_disabled' });
   });
 
   it('caches nothing for a store without dataVersion', async () => {

@@ -29,7 +29,12 @@ export async function checkLegacyToken(
     findActiveSubject(deps.store, claims.subject, claims.organizationId),
   ]);
   if (refresh !== undefined) {
-    if (!refresh || refresh.revokedAt !== null || refresh.userId !== claims.subject) {
+    if (
+      !refresh ||
+      refresh.revokedAt !== null ||
+      refresh.userId !== claims.subject ||
+      refresh.organizationId !== claims.organizationId
+    ) {
       return { ok: false, reason: 'revoked' };
     }
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrganizationRecord, Store, UserRecord } from '../../store/port.js';
+import { listActiveOrganizations } from '../list_active_organizations.js';
 import { signInWithPassword } from '../passwords/sign_in_with_password.js';
 import { issueLegacyToken } from './issue_legacy_token.js';
 import type { LegacyDeps } from './legacy_deps.js';
@@ -68,13 +69,7 @@ async function chooseOrganization(
   user: UserRecord,
   wanted: string | null,
 ): Promise<OrganizationRecord> {
-  const memberships = await store.memberships.listForUser(user.id);
-  const organizations = await Promise.all(
-    memberships.map((m) => store.organizations.findById(m.organizationId)),
-  );
-  const active = organizations.filter(
-    (o): o is OrganizationRecord => o !== null && o.disabledAt === null,
-  );
+  const active = await listActiveOrganizations(store, user.id);
   const chosen =
     wanted === null ? active[0] : active.find((o) => o.name === wanted || o.id === wanted);
   if (chosen) return chosen;

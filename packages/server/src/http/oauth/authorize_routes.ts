@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { listActiveOrganizations } from '../../core/list_active_organizations.js';
 import type { Sealer } from '../../core/oauth/grant_deps.js';
 import { issueAuthorizationCode } from '../../core/oauth/issue_authorization_code.js';
 import { redirectWithParams } from '../../core/oauth/redirect_with_params.js';
@@ -69,13 +70,8 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     page(reply, status, renderErrorPage(title, description));
 
   async function activeOrganizations(userId: string) {
-    const memberships = await deps.store.memberships.listForUser(userId);
-    const organizations = await Promise.all(
-      memberships.map((m) => deps.store.organizations.findById(m.organizationId)),
-    );
-    return organizations
-      .filter((o) => o !== null && o.disabledAt === null)
-      .map((o) => ({ id: o?.id ?? '', name: o?.name ?? '' }));
+    const organizations = await listActiveOrganizations(deps.store, userId);
+    return organizations.map((o) => ({ id: o.id, name: o.name }));
   }
 
   async function continueAuthorization(

@@ -2,6 +2,7 @@ import { type AuthContext, type FetchLike, resolveUrl } from './auth_context.js'
 import type { AuthStrategy } from './auth_strategy.js';
 import { InvalidResponseError, KeygateHttpError } from './errors.js';
 import { readResponse } from './read_response.js';
+import { isRedirect, refuseRedirect } from './redirect_response.js';
 
 /** Options for {@link createKeygateClient}. */
 export interface KeygateClientOptions {
@@ -15,8 +16,11 @@ export interface KeygateClientOptions {
   readonly now?: () => number;
 }
 
-/** Per-request options: `fetch`'s, with `body` limited to what can be sent twice. */
-export interface KeygateRequestInit extends Omit<RequestInit, 'method' | 'body'> {
+/**
+ * Per-request options: `fetch`'s, with `body` limited to what can be sent twice, and without
+ * `redirect`: the client never follows redirects (see {@link KeygateClient.request}).
+ */
+export interface KeygateRequestInit extends Omit<RequestInit, 'method' | 'body' | 'redirect'> {
   /** A string or bytes (replayable for the single retry after a 401), or a JSON value via `json`. */
   readonly body?: string | Uint8Array<ArrayBuffer> | URLSearchParams;
   /** Sent as `application/json` unless `body` is given. */
@@ -30,20 +34,27 @@ export interface KeygateClient {
   /** The context strategies work with (base URL, fetch, clock). */
   readonly context: AuthContext;
   /**
-   * Sends an authenticated request and returns the 2xx response. On 401 the strategy gets one
-   * chance to renew its credentials and the request is sent once more.
+   * Sends an authenticated request and returns the 2xx (or redirect) response. On 401 the
+   * strategy gets one chance to renew its credentials and the request is sent once more.
+   *
+   * Redirects are never followed (`redirect: 'manual'`): a 3xx answer is returned unchanged,
+   * in browsers as the opaque redirect `fetch` makes of it (`type` `opaqueredirect`, status
+   * 0). Following it would send the credentials, and a 307/308's body, to wherever the
+   * `Location` points; a caller that trusts the target makes that request itself.
    *
    * @param path - A path under `baseUrl` (`/api/v1/me`) or an absolute URL on the same origin
    *   as `baseUrl`; any other origin is refused with a TypeError, so credentials are never
    *   sent to a host taken from, say, a link in a response.
-   * @throws KeygateHttpError for any non-2xx final answer; the strategy's errors
+   * @returns The 2xx or redirect response.
+   * @throws KeygateHttpError for any other non-2xx final answer; the strategy's errors
    *   (OAuthError, SessionExpiredError) when it cannot produce credentials.
    */
   request(method: string, path: string, init?: KeygateRequestInit): Promise<Response>;
   /**
    * {@link KeygateClient.request} and the answer parsed as JSON (`undefined` for an empty body).
    *
-   * @throws InvalidResponseError when the 2xx body is not JSON.
+   * @throws KeygateHttpError for a redirect as for any non-2xx answer; InvalidResponseError
+   *   when the 2xx body is not JSON.
    */
   json<T = unknown>(method: string, path: string, init?: KeygateRequestInit): Promise<T>;
 }
@@ -95,6 +106,7 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
       method,
       headers: merged,
       ...(payload !== undefined ? { body: payload } : {}),
+      redirect: 'manual',
     });
   }
 
@@ -115,7 +127,7 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
       sent = await auth.headers(context);
       response = await send(verb, url, init, sent);
     }
-    if (!response.ok) {
+    if (!response.ok && !isRedirect(response)) {
       const read = await readResponse(response);
       throw new KeygateHttpError(verb, url, response.status, read.text);
     }
@@ -128,16 +140,16 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
     context,
     request,
     async json<T>(method: string, path: string, init?: KeygateRequestInit): Promise<T> {
-      const response = await request(method, path, init);
-      const text = await response.text();
-      if (text === '') return undefined as T;
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        throw new InvalidResponseError(
-          `${method.toUpperCase()} ${path.split(/[?#]/)[0]} did not answer with JSON`,
-        );
+      const verb = method.toUpperCase();
+      const response = await request(verb, path, init);
+      if (isRedirect(response))
+        return refuseRedirect(verb, resolveUrl(context.baseUrl, path), response);
+      const read = await readResponse(response);
+      if (read.text === '') return undefined as T;
+      if (!read.isJson) {
+        throw new InvalidResponseError(`${verb} ${path.split(/[?#]/)[0]} did not answer with JSON`);
       }
+      return read.json as T;
     },
   };
 }

@@ -52,9 +52,10 @@ export class OAuthError extends KeygateClientError {
 }
 
 /**
- * An API request answered with a non-2xx status (after the strategy's single retry on 401).
- * `body` is the response text; `error` and `errorDescription` are filled when the body is
- * keygate's JSON error (`{"error": "expired", "error_description": "…"}`, W-10).
+ * A request answered with a status the SDK does not accept: a non-2xx API answer (after the
+ * strategy's single retry on 401), or a redirect where the SDK needed a JSON answer (it never
+ * follows redirects). `body` is the response text; `error` and `errorDescription` are filled
+ * when the body is keygate's JSON error (`{"error": "expired", "error_description": "…"}`, W-10).
  */
 export class KeygateHttpError extends KeygateClientError {
   static readonly code = 'http_error' as const;
@@ -63,14 +64,17 @@ export class KeygateHttpError extends KeygateClientError {
   readonly error: string | undefined;
   readonly errorDescription: string | undefined;
 
-  constructor(method: string, url: string, status: number, body: string) {
+  /**
+   * @param reason - Why the answer was refused, when the status alone does not say (a
+   *   redirect); replaces the parsed error in the message.
+   */
+  constructor(method: string, url: string, status: number, body: string, reason?: string) {
     const parsed = parseErrorBody(body);
-    super(
-      KeygateHttpError.code,
-      `${method} ${stripQuery(url)} answered ${status}${parsed.error ? ` ${parsed.error}` : ''}${
-        parsed.description ? `: ${parsed.description}` : ''
-      }`,
-    );
+    const why =
+      reason !== undefined
+        ? `: ${reason}`
+        : `${parsed.error ? ` ${parsed.error}` : ''}${parsed.description ? `: ${parsed.description}` : ''}`;
+    super(KeygateHttpError.code, `${method} ${stripQuery(url)} answered ${status}${why}`);
     this.status = status;
     this.body = body;
     this.error = parsed.error;
@@ -155,8 +159,8 @@ export class TokenInvalidError extends KeygateClientError {
   static readonly code = 'token_invalid' as const;
   readonly reason: TokenInvalidReason;
 
-  constructor(reason: TokenInvalidReason, message: string) {
-    super(TokenInvalidError.code, message);
+  constructor(reason: TokenInvalidReason, message: string, options?: ErrorOptions) {
+    super(TokenInvalidError.code, message, options);
     this.reason = reason;
   }
 }

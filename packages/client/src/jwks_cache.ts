@@ -1,8 +1,9 @@
 import type { FetchLike } from './auth_context.js';
 import { TokenInvalidError } from './errors.js';
+import { fetchJson } from './fetch_json.js';
 
 /** One public key of a JWKS, as far as ES256 verification needs it. */
-export interface EcPublicJwk {
+interface EcPublicJwk {
   readonly kid: string;
   readonly kty: 'EC';
   readonly crv: 'P-256';
@@ -21,10 +22,29 @@ export interface JwksCacheOptions {
   readonly cooldownSeconds?: number;
 }
 
+/** A key of the set and, once a token needed it, its WebCrypto import. */
+interface CachedKey {
+  readonly jwk: EcPublicJwk;
+  imported: Promise<CryptoKey> | null;
+}
+
 interface Entry {
-  keys: Map<string, EcPublicJwk>;
+  keys: Map<string, CachedKey>;
   fetchedAt: number;
   pending: Promise<void> | null;
+}
+
+/** The key imported for ES256 verification, at its first use and then reused. */
+function verificationKey(cached: CachedKey): Promise<CryptoKey> {
+  const { kty, crv, x, y } = cached.jwk;
+  cached.imported ??= globalThis.crypto.subtle.importKey(
+    'jwk',
+    { kty, crv, x, y },
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['verify'],
+  );
+  return cached.imported;
 }
 
 function usableKey(value: unknown): EcPublicJwk | null {
@@ -47,8 +67,9 @@ function usableKey(value: unknown): EcPublicJwk | null {
 /**
  * A small cache of JSON Web Key Sets by URL, for {@link verifyAccessToken}: keys are fetched
  * once, reused for `maxAgeSeconds`, refetched early (at most every `cooldownSeconds`) when a
- * token names an unknown `kid`. Only EC P-256 signing keys are kept. Keys come only from the
- * configured URL, never from a token.
+ * token names an unknown `kid`. Only EC P-256 signing keys are kept, each imported into
+ * WebCrypto once, when a token first needs it. Keys come only from the configured URL (a
+ * redirect is not followed), never from a token.
  */
 export class JwksCache {
   readonly #maxAgeMs: number;
@@ -61,26 +82,22 @@ export class JwksCache {
   }
 
   /**
-   * The key with `kid` from the set at `url`, or null when the set (fresh, or refetched
-   * because the kid was unknown) does not have it.
+   * The ES256 verification key with `kid` from the set at `url`, or null when the set (fresh,
+   * or refetched because the kid was unknown) does not have it.
    *
    * @throws TokenInvalidError (`jwks_unavailable`) when the set cannot be fetched.
    */
-  async key(
-    url: string,
-    kid: string,
-    fetch: FetchLike,
-    nowMs: number,
-  ): Promise<EcPublicJwk | null> {
+  async key(url: string, kid: string, fetch: FetchLike, nowMs: number): Promise<CryptoKey | null> {
     let entry = this.#entries.get(url);
     if (!entry || nowMs - entry.fetchedAt >= this.#maxAgeMs || nowMs < entry.fetchedAt) {
       entry = await this.#refresh(url, fetch, nowMs);
     }
-    const found = entry.keys.get(kid);
-    if (found) return found;
-    if (nowMs - entry.fetchedAt < this.#cooldownMs) return null;
-    entry = await this.#refresh(url, fetch, nowMs);
-    return entry.keys.get(kid) ?? null;
+    let found = entry.keys.get(kid);
+    if (!found && nowMs - entry.fetchedAt >= this.#cooldownMs) {
+      entry = await this.#refresh(url, fetch, nowMs);
+      found = entry.keys.get(kid);
+    }
+    return found ? verificationKey(found) : null;
   }
 
   async #refresh(url: string, fetch: FetchLike, nowMs: number): Promise<Entry> {
@@ -92,22 +109,20 @@ export class JwksCache {
     const entry: Entry = existing ?? { keys: new Map(), fetchedAt: -Infinity, pending: null };
     this.#entries.set(url, entry);
     entry.pending = (async () => {
-      let body: unknown;
+      let body: Record<string, unknown>;
       try {
-        const response = await fetch(url, { headers: { accept: 'application/json' } });
-        if (!response.ok) throw new Error(`status ${response.status}`);
-        body = await response.json();
+        body = await fetchJson(fetch, { method: 'GET', url, what: `the JWKS at ${url}` });
       } catch (error) {
         throw new TokenInvalidError(
           'jwks_unavailable',
           `the JWKS at ${url} could not be fetched (${(error as Error).message})`,
+          { cause: error },
         );
       }
-      const list = (body as { keys?: unknown } | null)?.keys;
-      const keys = new Map<string, EcPublicJwk>();
-      for (const candidate of Array.isArray(list) ? list : []) {
-        const key = usableKey(candidate);
-        if (key) keys.set(key.kid, key);
+      const keys = new Map<string, CachedKey>();
+      for (const candidate of Array.isArray(body.keys) ? body.keys : []) {
+        const jwk = usableKey(candidate);
+        if (jwk) keys.set(jwk.kid, { jwk, imported: null });
       }
       entry.keys = keys;
       entry.fetchedAt = nowMs;

@@ -1,7 +1,7 @@
 import { type AuthContext, resolveUrl } from './auth_context.js';
 import type { ClientAuthentication } from './client_authentication.js';
 import { KeygateHttpError, OAuthError } from './errors.js';
-import { readResponse, requireJsonObject } from './read_response.js';
+import { fetchJson } from './fetch_json.js';
 import type { TokenResponse } from './token_set.js';
 
 /** Options for {@link requestToken}. */
@@ -19,38 +19,36 @@ export interface RequestTokenOptions {
 /**
  * POSTs one grant to the token endpoint (O-6) and returns its JSON answer.
  *
+ * Redirects are not followed (they would carry the client secret and the grant elsewhere).
+ *
  * @throws OAuthError when the server refuses with an RFC 6749 §5.2 body; KeygateHttpError for
- *   any other non-2xx answer; InvalidResponseError for a 2xx answer without a JSON object.
+ *   a redirect or any other non-2xx answer; InvalidResponseError for a 2xx answer without a
+ *   JSON object.
  */
 export async function requestToken(
   context: AuthContext,
   options: RequestTokenOptions,
 ): Promise<TokenResponse> {
   const body: Record<string, string> = { ...options.params };
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = {};
   options.clientAuthentication.apply(options.clientId, body, headers);
   const json = options.format === 'json';
   headers['content-type'] = json ? 'application/json' : 'application/x-www-form-urlencoded';
   const url = resolveUrl(context.baseUrl, options.path ?? '/oauth/token');
-  const response = await context.fetch(url, {
-    method: 'POST',
-    headers,
-    body: json ? JSON.stringify(body) : new URLSearchParams(body).toString(),
-  });
-  const read = await readResponse(response);
-  if (!response.ok) {
-    const fields =
-      read.isJson && read.json !== null && typeof read.json === 'object' ? read.json : {};
-    const { error, error_description: description } = fields as Record<string, unknown>;
-    if (typeof error === 'string') {
-      throw new OAuthError(
-        error,
-        typeof description === 'string' ? description : undefined,
-        response.status,
-      );
+  try {
+    const answer = await fetchJson(context.fetch, {
+      method: 'POST',
+      url,
+      headers,
+      body: json ? JSON.stringify(body) : new URLSearchParams(body).toString(),
+      what: 'the token endpoint',
+    });
+    return answer as TokenResponse;
+  } catch (error) {
+    // An RFC 6749 §5.2 body: the error the caller switches on is the OAuth one.
+    if (error instanceof KeygateHttpError && error.error !== undefined) {
+      throw new OAuthError(error.error, error.errorDescription, error.status);
     }
-    throw new KeygateHttpError('POST', url, response.status, read.text);
+    throw error;
   }
-  const object = requireJsonObject(read, 'the token endpoint');
-  return object as TokenResponse;
 }

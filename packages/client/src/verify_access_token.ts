@@ -84,15 +84,8 @@ export async function verifyAccessToken(
   if (decoded.signature.length !== 64) fail('signature', 'the signature is not an ES256 signature');
 
   const jwksUrl = options.jwksUrl ?? resolveUrl(options.issuer, '/oauth/token/jwks');
-  const jwk = await (options.jwks ?? defaultJwks).key(jwksUrl, header.kid, fetchImpl, now());
-  if (!jwk) fail('unknown_key', 'the token was not signed by a key in the issuer JWKS');
-  const key = await globalThis.crypto.subtle.importKey(
-    'jwk',
-    { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y },
-    { name: 'ECDSA', namedCurve: 'P-256' },
-    false,
-    ['verify'],
-  );
+  const key = await (options.jwks ?? defaultJwks).key(jwksUrl, header.kid, fetchImpl, now());
+  if (!key) fail('unknown_key', 'the token was not signed by a key in the issuer JWKS');
   const valid = await globalThis.crypto.subtle.verify(
     { name: 'ECDSA', hash: 'SHA-256' },
     key,

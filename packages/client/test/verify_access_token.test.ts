@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   decodeJwt,
   keygatePrivateKey,
@@ -76,6 +76,17 @@ describe('verifyAccessToken', () => {
     requests.reset();
     for (let i = 0; i < 3; i++) await verifyAccessToken(flow.accessToken, options({ jwks }));
     expect(requests.count('GET', '/oauth/token/jwks')).toBe(1);
+  });
+
+  it('imports the verification key into WebCrypto once per kid, not per token', async () => {
+    const jwks = new JwksCache();
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    try {
+      for (let i = 0; i < 3; i++) await verifyAccessToken(flow.accessToken, options({ jwks }));
+      expect(importKey).toHaveBeenCalledTimes(1);
+    } finally {
+      importKey.mockRestore();
+    }
   });
 
   it('refuses alg none', async () => {

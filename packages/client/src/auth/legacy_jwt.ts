@@ -2,7 +2,7 @@ import { type AuthContext, resolveUrl } from '../auth_context.js';
 import type { AuthStrategy } from '../auth_strategy.js';
 import { decodeJwt } from '../decode_jwt.js';
 import { KeygateHttpError } from '../errors.js';
-import { readResponse, requireJsonObject } from '../read_response.js';
+import { fetchJson } from '../fetch_json.js';
 import { SingleFlight } from '../single_flight.js';
 import { EXPIRY_BUFFER_SECONDS } from '../token_set.js';
 
@@ -33,20 +33,18 @@ function expiryOf(token: string): number | null {
   return typeof exp === 'number' && Number.isFinite(exp) ? exp : null;
 }
 
-async function postJson(
+function postJson(
   context: AuthContext,
   path: string,
   body: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const url = resolveUrl(context.baseUrl, path);
-  const response = await context.fetch(url, {
+  return fetchJson(context.fetch, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    url: resolveUrl(context.baseUrl, path),
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    what: path,
   });
-  const read = await readResponse(response);
-  if (!response.ok) throw new KeygateHttpError('POST', url, response.status, read.text);
-  return requireJsonObject(read, path);
 }
 
 function tokenField(body: Record<string, unknown>, field: string): string | null {
@@ -69,15 +67,12 @@ export function legacyJwt(options: LegacyJwtOptions): LegacyJwtAuth {
   if (typeof options.password !== 'string' || options.password.length === 0) {
     throw new TypeError('legacyJwt: password must be a non-empty string');
   }
+  const { username, password } = options;
   const flight = new SingleFlight<LegacySession>();
   let session: LegacySession | null = null;
 
   async function signIn(context: AuthContext): Promise<LegacySession> {
-    const body = await postJson(context, PASSWORD_PATH, {
-      username: options.username,
-      password: options.password,
-      refresh: true,
-    });
+    const body = await postJson(context, PASSWORD_PATH, { username, password, refresh: true });
     const token = tokenField(body, 'token');
     if (token === null) throw new KeygateHttpError('POST', PASSWORD_PATH, 200, 'no token');
     session = {
@@ -102,8 +97,11 @@ export function legacyJwt(options: LegacyJwtOptions): LegacyJwtAuth {
           return session;
         }
       } catch (error) {
-        // A refused refresh token falls back to the password; anything else is reported.
-        if (!(error instanceof KeygateHttpError) || error.status >= 500) throw error;
+        // A refused refresh token (4xx) falls back to the password; anything else, a redirect
+        // included, is reported.
+        const refused =
+          error instanceof KeygateHttpError && error.status >= 400 && error.status < 500;
+        if (!refused) throw error;
       }
     }
     return signIn(context);

@@ -19,7 +19,7 @@ export {
   type ClientCredentialsOptions,
   clientCredentials,
 } from './auth/client_credentials.js';
-export { type LegacyJwtAuth, type LegacyJwtOptions, legacyJwt } from './auth/legacy_jwt.js';
+export { type LegacyJwtOptions, legacyJwt } from './auth/legacy_jwt.js';
 export { type WsseOptions, wsse } from './auth/wsse.js';
 export type { AuthContext, FetchLike } from './auth_context.js';
 export type { AuthStrategy } from './auth_strategy.js';

@@ -4,10 +4,11 @@ import { createPasswordUser, type TestUser } from '../../server/test/support/oau
 import { countRequests, type RequestCounter } from '../../server/test/support/request_counter.js';
 import { startTestServer, type TestServer } from '../../server/test/support/start_test_server.js';
 import {
+  type AuthStrategy,
   createKeygateClient,
+  InvalidResponseError,
   type KeygateClient,
   KeygateHttpError,
-  type LegacyJwtAuth,
   legacyJwt,
 } from '../src/index.js';
 import { runClientInProcess } from './support/run_client_cli.js';
@@ -32,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-let auth: LegacyJwtAuth;
+let auth: AuthStrategy;
 let client: KeygateClient;
 beforeEach(() => {
   server.clock.set(Math.floor(Date.now() / 1000) * 1000);
@@ -115,6 +116,22 @@ describe('legacyJwt', () => {
       error: 'invalid_credentials',
     });
     expect(seen()).toEqual([`POST ${PASSWORD}`]);
+  });
+
+  it('a 2xx sign-in answer without a token is an InvalidResponseError', async () => {
+    const posted: string[] = [];
+    const noToken = createKeygateClient({
+      baseUrl: server.url,
+      auth: legacyJwt({ username: user.login, password: user.password }),
+      fetch: async (url, init) => {
+        posted.push(`${init?.method} ${new URL(url).pathname}`);
+        return Response.json({ refresh_token: 'r' });
+      },
+    });
+    const error = await noToken.request('GET', '/api/v1/me').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ code: 'invalid_response' });
+    expect(posted).toEqual([`POST ${PASSWORD}`]);
   });
 
   it('keygate-client call --auth legacy-jwt', async () => {

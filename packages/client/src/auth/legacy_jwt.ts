@@ -1,7 +1,7 @@
 import { type AuthContext, resolveUrl } from '../auth_context.js';
 import type { AuthStrategy } from '../auth_strategy.js';
 import { decodeJwt } from '../decode_jwt.js';
-import { KeygateHttpError } from '../errors.js';
+import { InvalidResponseError, KeygateHttpError } from '../errors.js';
 import { fetchJson } from '../fetch_json.js';
 import { SingleFlight } from '../single_flight.js';
 import { EXPIRY_BUFFER_SECONDS } from '../token_set.js';
@@ -10,12 +10,6 @@ import { EXPIRY_BUFFER_SECONDS } from '../token_set.js';
 export interface LegacyJwtOptions {
   readonly username: string;
   readonly password: string;
-}
-
-/** The legacy strategy, plus its sign-in for callers that want the token itself. */
-export interface LegacyJwtAuth extends AuthStrategy {
-  /** Signs in with the password now (L-1) and returns `{token, refresh_token}`. */
-  signIn(context: AuthContext): Promise<{ token: string; refresh_token?: string }>;
 }
 
 const PASSWORD_PATH = '/auth/api/v1/token/password';
@@ -60,7 +54,7 @@ function tokenField(body: Record<string, unknown>, field: string): string | null
  * refresh token is refused (expired after 30 idle days, password changed), it signs in with
  * the password again, once. Concurrent callers share one refresh.
  */
-export function legacyJwt(options: LegacyJwtOptions): LegacyJwtAuth {
+export function legacyJwt(options: LegacyJwtOptions): AuthStrategy {
   if (typeof options?.username !== 'string' || options.username.length === 0) {
     throw new TypeError('legacyJwt: username must be a non-empty string');
   }
@@ -74,7 +68,7 @@ export function legacyJwt(options: LegacyJwtOptions): LegacyJwtAuth {
   async function signIn(context: AuthContext): Promise<LegacySession> {
     const body = await postJson(context, PASSWORD_PATH, { username, password, refresh: true });
     const token = tokenField(body, 'token');
-    if (token === null) throw new KeygateHttpError('POST', PASSWORD_PATH, 200, 'no token');
+    if (token === null) throw new InvalidResponseError(`${PASSWORD_PATH} answered without a token`);
     session = {
       token,
       expiresAt: expiryOf(token),
@@ -137,13 +131,6 @@ export function legacyJwt(options: LegacyJwtOptions): LegacyJwtAuth {
       if (refused === undefined) return false;
       await obtain(context, refused);
       return true;
-    },
-    async signIn(context) {
-      const fresh = await signIn(context);
-      return {
-        token: fresh.token,
-        ...(fresh.refreshToken !== null ? { refresh_token: fresh.refreshToken } : {}),
-      };
     },
   };
 }

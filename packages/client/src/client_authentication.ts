@@ -1,3 +1,6 @@
+import { encodeBase64 } from '@keygate/wsse';
+import { requireNonEmptyString } from './require_non_empty_string.js';
+
 /**
  * How a client proves its identity at the token endpoint (RFC 6749 §2.3), as small strategy
  * objects like oauth4webapi's `ClientSecretBasic(secret)`. Each one adds what it needs to the
@@ -9,16 +12,9 @@ export interface ClientAuthentication {
   apply(clientId: string, body: Record<string, string>, headers: Record<string, string>): void;
 }
 
-function requireSecret(secret: unknown, name: string): string {
-  if (typeof secret !== 'string' || secret.length === 0) {
-    throw new TypeError(`${name}: the client secret must be a non-empty string`);
-  }
-  return secret;
-}
-
 /** `client_id` and `client_secret` in the request body (what Penneo's examples do). */
 export function clientSecretPost(clientSecret: string): ClientAuthentication {
-  const secret = requireSecret(clientSecret, 'clientSecretPost');
+  const secret = requireNonEmptyString(clientSecret, 'clientSecretPost: the client secret');
   return {
     method: 'client_secret_post',
     apply(clientId, body) {
@@ -35,12 +31,12 @@ function formEncode(value: string): string {
 
 /** HTTP Basic with the form-encoded `client_id:client_secret` (RFC 6749 §2.3.1). */
 export function clientSecretBasic(clientSecret: string): ClientAuthentication {
-  const secret = requireSecret(clientSecret, 'clientSecretBasic');
+  const secret = requireNonEmptyString(clientSecret, 'clientSecretBasic: the client secret');
   return {
     method: 'client_secret_basic',
     apply(clientId, _body, headers) {
-      // Both parts are ASCII after form encoding, so btoa (browsers and Node) is safe.
-      headers.authorization = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret)}`)}`;
+      const credentials = new TextEncoder().encode(`${formEncode(clientId)}:${formEncode(secret)}`);
+      headers.authorization = `Basic ${encodeBase64(credentials)}`;
     },
   };
 }

@@ -30,7 +30,7 @@ export interface TokenResponse {
 export const EXPIRY_BUFFER_SECONDS = 5;
 
 /** Unix seconds of a millisecond clock reading. */
-export function unixSeconds(nowMs: number): number {
+function unixSeconds(nowMs: number): number {
   return Math.floor(nowMs / 1000);
 }
 

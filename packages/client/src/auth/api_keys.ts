@@ -5,6 +5,7 @@ import {
 } from '../client_authentication.js';
 import { type RepeatedGrantAuth, repeatedGrantStrategy } from '../repeated_grant_strategy.js';
 import { requestToken } from '../request_token.js';
+import { requireNonEmptyString } from '../require_non_empty_string.js';
 
 /** Options for {@link apiKeys}. */
 export interface ApiKeysOptions {
@@ -30,9 +31,7 @@ export type ApiKeysAuth = RepeatedGrantAuth;
  */
 export function apiKeys(options: ApiKeysOptions): ApiKeysAuth {
   for (const field of ['clientId', 'key', 'secret'] as const) {
-    if (typeof options?.[field] !== 'string' || options[field].length === 0) {
-      throw new TypeError(`apiKeys: ${field} must be a non-empty string`);
-    }
+    requireNonEmptyString(options?.[field], `apiKeys: ${field}`);
   }
   const clientAuthentication =
     options.clientAuthentication ?? defaultClientAuthentication(options.clientSecret);

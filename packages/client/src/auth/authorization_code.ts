@@ -14,6 +14,7 @@ import { bearerTokenOf } from '../grant_token_cache.js';
 import { generatePkce } from '../pkce.js';
 import { randomToken } from '../random_token.js';
 import { requestToken } from '../request_token.js';
+import { requireNonEmptyString } from '../require_non_empty_string.js';
 import { responseIssuerCheck } from '../response_issuer_check.js';
 import { SingleFlight } from '../single_flight.js';
 import {
@@ -100,15 +101,10 @@ function sameString(a: string, b: string): boolean {
  */
 export function authorizationCode(options: AuthorizationCodeOptions): AuthorizationCodeAuth {
   for (const field of ['clientId', 'redirectUri', 'scope'] as const) {
-    if (typeof options?.[field] !== 'string' || options[field].length === 0) {
-      throw new TypeError(`authorizationCode: ${field} must be a non-empty string`);
-    }
+    requireNonEmptyString(options?.[field], `authorizationCode: ${field}`);
   }
-  if (
-    options.issuer !== undefined &&
-    (typeof options.issuer !== 'string' || options.issuer.length === 0)
-  ) {
-    throw new TypeError('authorizationCode: issuer must be a non-empty string when given');
+  if (options.issuer !== undefined) {
+    requireNonEmptyString(options.issuer, 'authorizationCode: issuer (when given)');
   }
   const storage = options.storage;
   if (!storage || typeof storage.get !== 'function' || typeof storage.set !== 'function') {

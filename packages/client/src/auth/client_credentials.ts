@@ -4,6 +4,7 @@ import {
 } from '../client_authentication.js';
 import { type RepeatedGrantAuth, repeatedGrantStrategy } from '../repeated_grant_strategy.js';
 import { requestToken } from '../request_token.js';
+import { requireNonEmptyString } from '../require_non_empty_string.js';
 
 /** Options for {@link clientCredentials}. */
 export interface ClientCredentialsOptions {
@@ -23,14 +24,12 @@ export type ClientCredentialsAuth = RepeatedGrantAuth;
  * {@link apiKeys}: re-run within 5 s of expiry and once on 401.
  */
 export function clientCredentials(options: ClientCredentialsOptions): ClientCredentialsAuth {
-  if (typeof options?.clientId !== 'string' || options.clientId.length === 0) {
-    throw new TypeError('clientCredentials: clientId must be a non-empty string');
-  }
+  const clientId = requireNonEmptyString(options?.clientId, 'clientCredentials: clientId');
   const clientAuthentication =
     options.clientAuthentication ?? defaultClientAuthentication(options.clientSecret);
   return repeatedGrantStrategy('client_credentials', (context) =>
     requestToken(context, {
-      clientId: options.clientId,
+      clientId,
       clientAuthentication,
       params: {
         grant_type: 'client_credentials',

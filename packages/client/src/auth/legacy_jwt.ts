@@ -3,6 +3,7 @@ import type { AuthStrategy } from '../auth_strategy.js';
 import { decodeJwt } from '../decode_jwt.js';
 import { InvalidResponseError, KeygateHttpError } from '../errors.js';
 import { fetchJson } from '../fetch_json.js';
+import { requireNonEmptyString } from '../require_non_empty_string.js';
 import { SingleFlight } from '../single_flight.js';
 import { EXPIRY_BUFFER_SECONDS } from '../token_set.js';
 
@@ -55,13 +56,8 @@ function tokenField(body: Record<string, unknown>, field: string): string | null
  * the password again, once. Concurrent callers share one refresh.
  */
 export function legacyJwt(options: LegacyJwtOptions): AuthStrategy {
-  if (typeof options?.username !== 'string' || options.username.length === 0) {
-    throw new TypeError('legacyJwt: username must be a non-empty string');
-  }
-  if (typeof options.password !== 'string' || options.password.length === 0) {
-    throw new TypeError('legacyJwt: password must be a non-empty string');
-  }
-  const { username, password } = options;
+  const username = requireNonEmptyString(options?.username, 'legacyJwt: username');
+  const password = requireNonEmptyString(options.password, 'legacyJwt: password');
   const flight = new SingleFlight<LegacySession>();
   let session: LegacySession | null = null;
 

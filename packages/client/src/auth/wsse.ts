@@ -1,5 +1,6 @@
 import { createUsernameToken, WSSE_AUTHORIZATION_HEADER } from '@keygate/wsse';
 import type { AuthStrategy } from '../auth_strategy.js';
+import { requireNonEmptyString } from '../require_non_empty_string.js';
 
 /** Options for {@link wsse}. */
 export interface WsseOptions {
@@ -21,13 +22,9 @@ export interface WsseOptions {
  * client clock outside the window).
  */
 export function wsse(options: WsseOptions): AuthStrategy {
-  if (typeof options?.key !== 'string' || options.key.length === 0) {
-    throw new TypeError('wsse: key must be a non-empty string');
-  }
-  if (typeof options.secret !== 'string' || options.secret.length === 0) {
-    throw new TypeError('wsse: secret must be a non-empty string');
-  }
-  const { key, secret, nonceBytes } = options;
+  const key = requireNonEmptyString(options?.key, 'wsse: key');
+  const secret = requireNonEmptyString(options.secret, 'wsse: secret');
+  const { nonceBytes } = options;
   return {
     kind: 'wsse',
     async headers(context) {

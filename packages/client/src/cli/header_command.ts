@@ -1,4 +1,4 @@
-import { wsse } from '../auth/wsse.js';
+import { createUsernameToken, WSSE_AUTHORIZATION_HEADER } from '@keygate/wsse';
 import type { CliIo } from './cli_io.js';
 import { parseCommand, requireFlag } from './parse_command.js';
 import { checkOneStdinSecret, readSecret, SECRETS, secretOptions } from './read_secret.js';
@@ -38,13 +38,8 @@ export async function headerCommand(io: CliIo, args: readonly string[]): Promise
   const key = requireFlag(values, 'key');
   checkOneStdinSecret(values, [SECRETS.apiSecret]);
   const secret = (await readSecret(io, values, SECRETS.apiSecret)) as string;
-  const headers = await wsse({ key, secret }).headers({
-    baseUrl: 'http://localhost',
-    fetch: () => Promise.reject(new Error('unused')),
-    now: Date.now,
-  });
-  const authorization = headers.authorization ?? '';
-  const xWsse = headers['x-wsse'] ?? '';
+  const { header: xWsse } = await createUsernameToken({ username: key, secret });
+  const authorization = WSSE_AUTHORIZATION_HEADER;
   io.stdout.write(
     values.json
       ? `${JSON.stringify({ authorization, 'x-wsse': xWsse })}\n`

@@ -43,7 +43,10 @@ export type PostgresListenerEvent =
 
 /** What {@link openPostgresDataVersion} takes besides the connection options. */
 export interface PostgresDataVersionOptions {
-  /** Clock in milliseconds for the one-second bucket (default `Date.now`; tests hold it still). */
+  /**
+   * Clock in milliseconds for the one-second bucket: default `performance.now`, monotonic, so
+   * a wall-clock step back can never bring an old token back (tests hold it still).
+   */
   readonly now?: () => number;
   /**
    * Told once when the listening session is lost (or its first attempt fails), and once when a
@@ -87,7 +90,7 @@ export function openPostgresDataVersion(
   options: PostgresOptions,
   settings: PostgresDataVersionOptions = {},
 ): PostgresDataVersion {
-  const now = settings.now ?? Date.now;
+  const now = settings.now ?? (() => performance.now());
   const onEvent = settings.onEvent ?? (() => {});
   const timeoutMs = options.timeoutMs ?? DEFAULT_POSTGRES_TIMEOUT_MS;
   const config = postgresSessionConfig(options.url, timeoutMs, timeoutMs);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { hideFirstStartBanner } from './hide_first_start_banner.js';
+import { processCpuSeconds } from './read_service_cpu.js';
 
 /** `--import` specifiers that let a child run TypeScript and exit with the benchmark. */
 export const CHILD_PRELOADS: readonly string[] = [
@@ -30,7 +31,10 @@ export interface ServerProcess {
   readonly name: string;
   readonly url: string;
   readonly pid: number;
-  /** What the child wrote to stdout and stderr so far (bounded), for error messages. */
+  /**
+   * What the child wrote to stdout and stderr so far (bounded), for error messages, without
+   * keygate's first-start banner (it shows the admin password).
+   */
   output(): string;
   /** True once the child has exited. */
   exited(): boolean;
@@ -44,8 +48,6 @@ export interface ServerProcess {
 }
 
 const MAX_OUTPUT_CHARS = 64 * 1024;
-/** Kernel clock ticks per second for `/proc/<pid>/stat` times (USER_HZ, 100 on Linux). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * Starts `node <args>` in its own process group with stdin held open (see
@@ -59,10 +61,17 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
-  let output = '';
+  // Whole lines, banner already hidden, so that cutting the front off can never leave part
+  // of the password line behind; then the unfinished last line.
+  let lines = '';
+  let unfinished = '';
   const append = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-MAX_OUTPUT_CHARS);
+    const text = unfinished + chunk.toString();
+    const end = text.lastIndexOf('\n') + 1;
+    unfinished = text.slice(end).slice(-MAX_OUTPUT_CHARS);
+    lines = (lines + hideFirstStartBanner(text.slice(0, end))).slice(-MAX_OUTPUT_CHARS);
   };
+  const output = () => hideFirstStartBanner(lines + unfinished);
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -70,13 +79,13 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       signalGroup(child, 'SIGKILL');
-      reject(new Error(`${options.name} did not start in time; output:\n${output}`));
+      reject(new Error(`${options.name} did not start in time; output:\n${output()}`));
     }, options.timeoutMs ?? 30_000);
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       reject(
         new Error(
-          `${options.name} exited (${code ?? signal}) before listening; output:\n${output}`,
+          `${options.name} exited (${code ?? signal}) before listening; output:\n${output()}`,
         ),
       );
     };
@@ -86,7 +95,7 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
       reject(error);
     });
     child.stderr?.on('data', () => {
-      const match = options.listening.exec(output);
+      const match = options.listening.exec(lines);
       if (!match?.[1] || child.pid === undefined) return;
       clearTimeout(timer);
       child.off('exit', onExit);
@@ -95,9 +104,9 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
         name: options.name,
         url: match[1],
         pid,
-        output: () => output,
+        output,
         exited: () => child.exitCode !== null || child.signalCode !== null,
-        cpuSeconds: () => readCpuSeconds(pid),
+        cpuSeconds: () => processCpuSeconds(pid),
         async stop(graceMs = 5_000) {
           if (child.exitCode !== null || child.signalCode !== null) return;
           signalGroup(child, 'SIGTERM');
@@ -118,19 +127,4 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     child.kill(signal);
   }
-}
-
-function readCpuSeconds(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  // The command name (field 2) is parenthesised and may contain spaces: count after it.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
-  return (utime + stime) / CLOCK_TICKS_PER_SECOND;
 }

@@ -11,7 +11,6 @@ export class RefreshTokenPool {
   #head = 0;
   /** The signature part (unique per token) of every token that ever entered the pool. */
   readonly #seen = new Set<string>();
-  #taken = 0;
   #duplicates = 0;
 
   /** @param initial - the first token of every chain. */
@@ -25,11 +24,6 @@ export class RefreshTokenPool {
     return this.#queue.length - this.#head;
   }
 
-  /** Tokens handed out so far (each to exactly one request). */
-  get taken(): number {
-    return this.#taken;
-  }
-
   /** Successors that had been seen before (a server that answered with an old token). */
   get duplicates(): number {
     return this.#duplicates;
@@ -40,7 +34,6 @@ export class RefreshTokenPool {
     if (this.#head >= this.#queue.length) return null;
     const token = this.#queue[this.#head] as string;
     this.#head++;
-    this.#taken++;
     if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;

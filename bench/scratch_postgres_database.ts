@@ -27,8 +27,6 @@ export interface ScratchPostgresDatabase {
   readonly url: string;
   /** Reads its counters; PostgreSQL publishes them with a delay of up to a second. */
   activity(): Promise<DatabaseActivity>;
-  /** Runs one query on it over a fresh connection. */
-  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -60,12 +58,9 @@ export async function createScratchPostgresDatabase(
   });
   const url = new URL(BENCH_POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
-  const query = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
-    withClient(url.toString(), async (client) => (await client.query<R>(text, values)).rows);
   return {
     name,
     url: url.toString(),
-    query,
     async activity() {
       const rows = await withClient(BENCH_POSTGRES_ADMIN_URL, async (client) => {
         // A fresh snapshot, not the one cached for this transaction.

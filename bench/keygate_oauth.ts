@@ -43,38 +43,42 @@ export async function setUpKeygateOAuth(keygate: KeygateTarget): Promise<Keygate
     env,
     `${password}\n`,
   );
+  const client = await createBenchClient(keygate.dataDir, env, [
+    '--grant',
+    'api_keys',
+    '--grant',
+    'authorization_code',
+    '--grant',
+    'refresh_token',
+    '--scope',
+    BENCH_SCOPE,
+    '--redirect-uri',
+    REDIRECT_URI,
+    '--skip-consent',
+  ]);
+  return { ...client, redirectUri: REDIRECT_URI, user: { login: 'bench', password } };
+}
+
+/**
+ * Registers a confidential client named `keygate bench` through the CLI:
+ * `keygate --data-dir <dataDir> --json client create 'keygate bench' <flags>`.
+ * @param flags - its grants, scopes and so on (`--grant api_keys --scope …`).
+ * @throws Error when the command fails or does not print `{client_id, client_secret}`.
+ */
+export async function createBenchClient(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  flags: readonly string[],
+): Promise<{ readonly clientId: string; readonly clientSecret: string }> {
   const stdout = await runCli(
-    [
-      '--data-dir',
-      keygate.dataDir,
-      '--json',
-      'client',
-      'create',
-      'keygate bench',
-      '--grant',
-      'api_keys',
-      '--grant',
-      'authorization_code',
-      '--grant',
-      'refresh_token',
-      '--scope',
-      BENCH_SCOPE,
-      '--redirect-uri',
-      REDIRECT_URI,
-      '--skip-consent',
-    ],
+    ['--data-dir', dataDir, '--json', 'client', 'create', 'keygate bench', ...flags],
     env,
   );
   const parsed = JSON.parse(stdout) as { client_id?: unknown; client_secret?: unknown };
   if (typeof parsed.client_id !== 'string' || typeof parsed.client_secret !== 'string') {
     throw new Error('keygate client create --json did not print {client_id, client_secret}');
   }
-  return {
-    clientId: parsed.client_id,
-    clientSecret: parsed.client_secret,
-    redirectUri: REDIRECT_URI,
-    user: { login: 'bench', password },
-  };
+  return { clientId: parsed.client_id, clientSecret: parsed.client_secret };
 }
 
 /**

@@ -1,8 +1,5 @@
 import { type PostAnswer, parseTokenBody, post } from './keygate_oauth.js';
-
-function errorCode(body: string): unknown {
-  return parseTokenBody(body)?.error;
-}
+import { errorCode, getMe } from './preflight_checks.js';
 
 function jwtHeader(token: string): Record<string, unknown> | null {
   try {
@@ -61,13 +58,7 @@ export async function checkBearer(
   accessToken: string,
   expectedLogin: string,
 ): Promise<string> {
-  const get = async (token: string) => {
-    const response = await fetch(`${baseUrl}/api/v1/me`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    return { status: response.status, body: await response.text() };
-  };
+  const get = (token: string) => getMe(baseUrl, { authorization: `Bearer ${token}` });
   const ok = await get(accessToken);
   const principal = parseTokenBody(ok.body) as {
     scheme?: unknown;

@@ -1,19 +1,27 @@
-/** What `GET /api/v1/me` answered once with a fresh header. */
+/** What `GET /api/v1/me` answered once. */
 export interface MeAnswer {
   readonly status: number;
   /** The body exactly as sent. */
   readonly body: string;
 }
 
-async function getMe(baseUrl: string, header: string | null): Promise<MeAnswer> {
+/**
+ * `GET <baseUrl>/api/v1/me` once, with `headers` (e.g. `x-wsse` or `authorization`), 10 s at
+ * most.
+ */
+export async function getMe(
+  baseUrl: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<MeAnswer> {
   const response = await fetch(`${baseUrl}/api/v1/me`, {
-    headers: header === null ? {} : { 'x-wsse': header },
+    headers,
     signal: AbortSignal.timeout(10_000),
   });
   return { status: response.status, body: await response.text() };
 }
 
-function errorCode(body: string): string | undefined {
+/** The `error` code of a JSON error body; undefined when there is none. */
+export function errorCode(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body) as { error?: unknown };
     return typeof parsed.error === 'string' ? parsed.error : undefined;
@@ -37,12 +45,12 @@ export async function checkKeygateAuthenticates(
   makeHeader: () => string,
   expectedKey: string,
 ): Promise<string> {
-  const anonymous = await getMe(baseUrl, null);
+  const anonymous = await getMe(baseUrl);
   if (anonymous.status !== 401 || errorCode(anonymous.body) !== 'authentication_required') {
     throw new Error(`keygate answered ${anonymous.status} without X-WSSE; expected 401`);
   }
   const header = makeHeader();
-  const first = await getMe(baseUrl, header);
+  const first = await getMe(baseUrl, { 'x-wsse': header });
   if (first.status !== 200) {
     throw new Error(`keygate refused a fresh header: ${first.status} ${first.body}`);
   }
@@ -50,7 +58,7 @@ export async function checkKeygateAuthenticates(
   if (principal.credential?.key !== expectedKey) {
     throw new Error('keygate authenticated the request as a different credential');
   }
-  const replay = await getMe(baseUrl, header);
+  const replay = await getMe(baseUrl, { 'x-wsse': header });
   if (replay.status !== 401 || errorCode(replay.body) !== 'nonce_replayed') {
     throw new Error(`keygate answered ${replay.status} to a replayed header; expected 401`);
   }
@@ -66,7 +74,7 @@ export async function checkBareAnswers(
   header: string,
   expectedBody: string,
 ): Promise<void> {
-  const answer = await getMe(baseUrl, header);
+  const answer = await getMe(baseUrl, { 'x-wsse': header });
   if (answer.status !== 200 || answer.body !== expectedBody) {
     throw new Error(
       `bare server answered ${answer.status} ${answer.body}; expected 200 and keygate's body`,

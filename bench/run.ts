@@ -12,13 +12,14 @@
  *
  * @packageDocumentation
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, platform, release } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUsernameTokenSync } from '@keygate/wsse/node';
 import { CleanupStack } from './cleanup_stack.js';
+import { collectRunFailures } from './collect_run_failures.js';
 import { countNonceRecords } from './count_nonce_records.js';
+import { describeMachine } from './describe_machine.js';
 import { formatReport } from './format_report.js';
 import {
   apiKeysPayload,
@@ -35,6 +36,8 @@ import {
   refreshTokenRequest,
   wsseMeRequest,
 } from './load_requests.js';
+import { log } from './log.js';
+import { measureInRounds } from './measure_in_rounds.js';
 import {
   checkApiKeysGrant,
   checkBearer,
@@ -42,15 +45,16 @@ import {
   checkRefreshGrant,
 } from './oauth_preflight_checks.js';
 import { checkBareAnswers, checkKeygateAuthenticates } from './preflight_checks.js';
+import { printCpuProfiles } from './print_cpu_profiles.js';
 import { readBenchOptions, USAGE } from './read_bench_options.js';
 import { type RefreshTokenRecords, readRefreshTokenRecords } from './read_refresh_token_records.js';
 import { RefreshTokenPool } from './refresh_token_pool.js';
+import { reportFailures } from './report_failures.js';
 import { type LoadRequest, type LoadRunResult, runLoad } from './run_load.js';
 import { runScaling } from './run_scaling.js';
 import { startKeygate } from './start_keygate.js';
 import { startOidcProvider } from './start_oidc_provider.js';
 import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
-import { formatProfileSummary, summarizeCpuProfile } from './summarize_cpu_profile.js';
 import { type Comparison, compareTargets, summarizeTarget } from './summarize_runs.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -63,10 +67,6 @@ interface Target {
   readonly request: LoadRequest;
   readonly warmup: LoadRunResult[];
   readonly runs: LoadRunResult[];
-}
-
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
 }
 
 function describeRun(run: LoadRunResult): string {
@@ -85,29 +85,9 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * The last JSON log lines of a keygate child. Only pino's lines: the first-start banner on
- * stderr shows the admin password, which has no place in the benchmark's output.
- */
-function logLines(output: string, count = 10): string {
-  const lines = output.split('\n').filter((line) => line.startsWith('{'));
-  return lines.length === 0 ? '(none)' : lines.slice(-count).join('\n');
-}
-
 async function packageVersion(name: string): Promise<string> {
   const url = new URL(`../node_modules/${name}/package.json`, import.meta.url);
   return (JSON.parse(await readFile(url, 'utf8')) as { version: string }).version;
-}
-
-/** Main-thread profiles only: `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`, thread 0. */
-async function listProfiles(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir))
-      .filter((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name))
-      .map((name) => join(dir, name));
-  } catch {
-    return [];
-  }
 }
 
 /** Access tokens the Bearer scenario takes in turn (several clients, one user). */
@@ -140,13 +120,11 @@ async function main(): Promise<number> {
     // Every target compared with the bare route gets headers from this one function, so the
     // client's work per request is identical; the bare route simply ignores the header.
     const wsseHeader = () => createUsernameTokenSync({ username: key, secret }).header;
-    const withLog = <T>(promise: Promise<T>) =>
+    const withOutput = <T>(promise: Promise<T>) =>
       promise.catch((error: unknown) => {
-        throw new Error(
-          `${describeError(error)}\nkeygate's log:\n${logLines(keygate.server.output())}`,
-        );
+        throw new Error(`${describeError(error)}\nkeygate's output:\n${keygate.server.output()}`);
       });
-    const principalBody = await withLog(checkKeygateAuthenticates(base, wsseHeader, key));
+    const principalBody = await withOutput(checkKeygateAuthenticates(base, wsseHeader, key));
     // Nonces keygate consumed for requests outside the measured runs.
     let checkNonces = 1;
 
@@ -167,23 +145,23 @@ async function main(): Promise<number> {
       oauth = registered;
       makeApiKeysPayload = () => apiKeysPayload(registered, keygate.apiKey);
       if (scenarios.has('bearer') || scenarios.has('api_keys')) {
-        bearerTokens.push(await withLog(checkApiKeysGrant(tokenUrl, makeApiKeysPayload)));
+        bearerTokens.push(await withOutput(checkApiKeysGrant(tokenUrl, makeApiKeysPayload)));
         checkNonces += 1;
       }
       if (scenarios.has('bearer')) {
         while (bearerTokens.length < BEARER_TOKENS) {
-          bearerTokens.push(await withLog(checkApiKeysGrant(tokenUrl, makeApiKeysPayload)));
+          bearerTokens.push(await withOutput(checkApiKeysGrant(tokenUrl, makeApiKeysPayload)));
           checkNonces += 1;
         }
-        bearerBody = await withLog(checkBearer(base, bearerTokens[0] as string, 'admin'));
+        bearerBody = await withOutput(checkBearer(base, bearerTokens[0] as string, 'admin'));
       }
       if (scenarios.has('refresh_token')) {
         // A request in flight when a run stops ends its chain: one chain per request in
         // flight for every run, and as many spare.
         const chains = options.connections * options.pipelining * (runsPerTarget + 1);
         log(`starting ${chains} refresh token chains (code flow through the login page)…`);
-        const tokens = await withLog(mintRefreshChains(base, registered, chains + 1));
-        await withLog(
+        const tokens = await withOutput(mintRefreshChains(base, registered, chains + 1));
+        await withOutput(
           checkRefreshGrant(
             tokenUrl,
             (token) => refreshPayload(registered, token),
@@ -249,53 +227,20 @@ async function main(): Promise<number> {
       );
     }
 
-    const load = { connections: options.connections, pipelining: options.pipelining };
-    const measure = async (target: Target, seconds: number, label: string) => {
-      log(`${label}: ${target.name}, ${seconds} s…`);
+    await measureInRounds(targets, options, async (target, seconds) => {
       const run = await runLoad({
-        ...load,
+        connections: options.connections,
+        pipelining: options.pipelining,
         server: target.server,
         request: target.request,
         durationSeconds: seconds,
       });
       log(`  ${describeRun(run)}`);
       return run;
-    };
-
-    if (options.warmupSeconds > 0) {
-      for (const target of targets) {
-        target.warmup.push(await measure(target, options.warmupSeconds, 'warm-up'));
-      }
-    }
-    for (let round = 1; round <= options.rounds; round++) {
-      for (const target of targets) {
-        target.runs.push(
-          await measure(target, options.durationSeconds, `round ${round}/${options.rounds}`),
-        );
-      }
-    }
+    });
 
     // Correctness: a refused or failed request would be cheap and inflate req/s.
-    const failures: string[] = [];
-    for (const target of targets) {
-      for (const [i, run] of [...target.warmup, ...target.runs].entries()) {
-        const which =
-          i < target.warmup.length ? 'warm-up' : `round ${i - target.warmup.length + 1}`;
-        if (run.non2xx > 0) {
-          failures.push(
-            `${target.name} ${which}: ${run.non2xx} non-2xx answers ${JSON.stringify(run.statusCodes)}`,
-          );
-        }
-        if (run.bodyMismatches > 0) {
-          failures.push(
-            `${target.name} ${which}: ${run.bodyMismatches} 2xx answers with a wrong body`,
-          );
-        }
-        if (run.errors + run.timeouts > 0) {
-          failures.push(`${target.name} ${which}: ${run.errors} errors, ${run.timeouts} timeouts`);
-        }
-      }
-    }
+    const failures = collectRunFailures(targets);
     const accepted2xx = (name: string) =>
       targets
         .filter((target) => target.name === name)
@@ -381,12 +326,7 @@ async function main(): Promise<number> {
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       options,
-      machine: {
-        node: process.version,
-        platform: `${platform()} ${release()}`,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? null,
-      },
+      machine: describeMachine(),
       versions: {
         fastify: await packageVersion('fastify'),
         autocannon: await packageVersion('autocannon'),
@@ -429,23 +369,12 @@ async function main(): Promise<number> {
     if (profileDir) {
       // Profiles are written when the servers exit.
       await cleanup.runAll();
-      for (const name of ['keygate', 'bare', 'oidc']) {
-        for (const file of await listProfiles(join(profileDir, name))) {
-          const summary = summarizeCpuProfile(JSON.parse(await readFile(file, 'utf8')));
-          process.stdout.write(
-            `\nCPU profile of ${name}: ${file}\n${formatProfileSummary(summary, 15)}\n`,
-          );
-        }
-      }
+      await printCpuProfiles(
+        ['keygate', 'bare', 'oidc'].map((name) => ({ label: name, dir: join(profileDir, name) })),
+      );
     }
 
-    if (failures.length > 0) {
-      process.stderr.write(
-        `\nbench: FAILED, the figures above are not valid:\n  ${failures.join('\n  ')}\n`,
-      );
-      return 1;
-    }
-    return 0;
+    return reportFailures(failures);
   } finally {
     await cleanup.runAll();
   }

@@ -7,21 +7,26 @@
  *
  * @packageDocumentation
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, platform, release } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUsernameTokenSync } from '@keygate/wsse/node';
 import { CleanupStack } from './cleanup_stack.js';
+import { collectRunFailures } from './collect_run_failures.js';
+import { describeMachine } from './describe_machine.js';
 import { formatReport } from './format_report.js';
 import { apiKeysPayload, parseTokenBody, post } from './keygate_oauth.js';
 import { apiKeysRequest, wsseMeRequest } from './load_requests.js';
+import { log } from './log.js';
+import { measureInRounds } from './measure_in_rounds.js';
 import { median } from './median.js';
 import { checkApiKeysGrant } from './oauth_preflight_checks.js';
-import { checkKeygateAuthenticates } from './preflight_checks.js';
+import { checkKeygateAuthenticates, getMe } from './preflight_checks.js';
+import { printCpuProfiles } from './print_cpu_profiles.js';
 import type { BenchOptions, Scenario } from './read_bench_options.js';
 import { listDatabaseBackends, startServiceCpuMeter } from './read_service_cpu.js';
 import { openRedisNamespace, type RedisNamespace } from './redis_namespace.js';
+import { reportFailures } from './report_failures.js';
 import type { LoadRequest, LoadRunResult } from './run_load.js';
 import { runSpreadLoad } from './run_spread_load.js';
 import {
@@ -31,7 +36,6 @@ import {
 } from './scratch_postgres_database.js';
 import { startKeygateCluster } from './start_keygate_cluster.js';
 import type { ServerProcess } from './start_server_process.js';
-import { formatProfileSummary, summarizeCpuProfile } from './summarize_cpu_profile.js';
 import { summarizeTarget, type TargetSummary } from './summarize_runs.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -78,32 +82,10 @@ interface ProbeResult {
   readonly redisCommandsByName: Record<string, number>;
 }
 
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function targetName(scenario: Scenario, processes: number): string {
   return `${scenario} ×${processes}`;
-}
-
-async function listProfiles(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir))
-      .filter((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name))
-      .map((name) => join(dir, name));
-  } catch {
-    return [];
-  }
-}
-
-async function getMe(url: string, header: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(`${url}/api/v1/me`, {
-    headers: { 'x-wsse': header },
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: response.status, body: await response.text() };
 }
 
 /**
@@ -119,8 +101,8 @@ async function checkSharedReplayStore(
   const [first, second] = servers;
   if (!first || !second) return 0;
   const header = wsseHeader();
-  const accepted = await getMe(first.url, header);
-  const replayed = await getMe(second.url, header);
+  const accepted = await getMe(first.url, { 'x-wsse': header });
+  const replayed = await getMe(second.url, { 'x-wsse': header });
   if (accepted.status !== 200 || replayed.status !== 401) {
     throw new Error(
       `one X-WSSE header sent to ${first.name} then ${second.name} answered ${accepted.status} then ${replayed.status}; expected 200 then 401`,
@@ -306,7 +288,8 @@ export async function runScaling(options: BenchOptions): Promise<number> {
   const profileDir = options.cpuProf ? join(RESULTS_DIR, `cpu-${stamp}`) : null;
   const counts = options.processes;
   const maxProcesses = Math.max(...counts);
-  const cpuCount = cpus().length;
+  const machine = describeMachine();
+  const cpuCount = machine.cpus;
   const cleanup = new CleanupStack();
   cleanup.exitOnSignals();
   try {
@@ -365,7 +348,7 @@ export async function runScaling(options: BenchOptions): Promise<number> {
     // What one request costs the stores, on an otherwise quiet keygate.
     const first = servers[0] as ServerProcess;
     const senders: Record<Scenario, (() => Promise<number>) | null> = {
-      wsse: async () => (await getMe(first.url, wsseHeader())).status,
+      wsse: async () => (await getMe(first.url, { 'x-wsse': wsseHeader() })).status,
       api_keys: async () => {
         const answer = await post(`${first.url}/oauth/token`, makePayload(), 'application/json');
         return typeof parseTokenBody(answer.body)?.access_token === 'string' ? answer.status : 599;
@@ -408,8 +391,7 @@ export async function runScaling(options: BenchOptions): Promise<number> {
       }
     }
     const redisPid = await redis.serverPid();
-    const measure = async (target: Target, seconds: number, label: string) => {
-      log(`${label}: ${target.name}, ${seconds} s…`);
+    await measureInRounds(targets, options, async (target, seconds, phase) => {
       const postgresCpu = startServiceCpuMeter(() => listDatabaseBackends(database.name));
       const redisCpu = redisPid === null ? null : startServiceCpuMeter(() => [redisPid]);
       const wallBefore = process.hrtime.bigint();
@@ -430,47 +412,15 @@ export async function runScaling(options: BenchOptions): Promise<number> {
           `keygate CPU ${run.serverCpuPercent?.toFixed(0) ?? 'n/a'}%, PostgreSQL ${services.postgresPercent.toFixed(0)}%, ` +
           `Redis ${services.redisPercent?.toFixed(0) ?? 'n/a'}%, load generator ${run.clientCpuPercent.toFixed(0)}%`,
       );
-      return { run, services };
-    };
-    if (options.warmupSeconds > 0) {
-      for (const target of targets) {
-        target.warmup.push((await measure(target, options.warmupSeconds, 'warm-up')).run);
-      }
-    }
-    for (let round = 1; round <= options.rounds; round++) {
-      for (const target of targets) {
-        const { run, services } = await measure(
-          target,
-          options.durationSeconds,
-          `round ${round}/${options.rounds}`,
-        );
-        target.runs.push(run);
-        target.services.push(services);
-      }
-    }
+      // Kept for the measured runs only, in step with `target.runs`.
+      if (phase === 'round') target.services.push(services);
+      return run;
+    });
 
-    const failures: string[] = [];
-    let accepted = checkNonces;
-    for (const target of targets) {
-      for (const [i, run] of [...target.warmup, ...target.runs].entries()) {
-        const which =
-          i < target.warmup.length ? 'warm-up' : `round ${i - target.warmup.length + 1}`;
-        accepted += run.ok2xx;
-        if (run.non2xx > 0) {
-          failures.push(
-            `${target.name} ${which}: ${run.non2xx} non-2xx answers ${JSON.stringify(run.statusCodes)}`,
-          );
-        }
-        if (run.bodyMismatches > 0) {
-          failures.push(
-            `${target.name} ${which}: ${run.bodyMismatches} 2xx answers with a wrong body`,
-          );
-        }
-        if (run.errors + run.timeouts > 0) {
-          failures.push(`${target.name} ${which}: ${run.errors} errors, ${run.timeouts} timeouts`);
-        }
-      }
-    }
+    const failures = collectRunFailures(targets);
+    const accepted = targets
+      .flatMap((target) => [...target.warmup, ...target.runs])
+      .reduce((sum, run) => sum + run.ok2xx, checkNonces);
     // Every accepted WSSE header and api_keys payload consumed one nonce in the shared
     // replay store (W-6, O-8); they live for the header lifetime (an hour by default).
     const nonceRecords = await redis.countNonces();
@@ -494,12 +444,6 @@ export async function runScaling(options: BenchOptions): Promise<number> {
         ),
       ]),
     );
-    const machine = {
-      node: process.version,
-      platform: `${platform()} ${release()}`,
-      cpus: cpuCount,
-      cpuModel: cpus()[0]?.model ?? null,
-    };
     const report = [
       `\nPostgreSQL + Redis, ${options.rounds} × ${options.durationSeconds} s per target, ${options.connections} connections in all ` +
         `(spread evenly over the processes), pipelining ${options.pipelining}` +
@@ -561,22 +505,14 @@ export async function runScaling(options: BenchOptions): Promise<number> {
 
     if (profileDir) {
       await cleanup.runAll();
-      for (let index = 1; index <= maxProcesses; index++) {
-        for (const file of await listProfiles(join(profileDir, `keygate-${index}`))) {
-          const summary = summarizeCpuProfile(JSON.parse(await readFile(file, 'utf8')));
-          process.stdout.write(
-            `\nCPU profile of keygate#${index}: ${file}\n${formatProfileSummary(summary, 15)}\n`,
-          );
-        }
-      }
-    }
-    if (failures.length > 0) {
-      process.stderr.write(
-        `\nbench: FAILED, the figures above are not valid:\n  ${failures.join('\n  ')}\n`,
+      await printCpuProfiles(
+        Array.from({ length: maxProcesses }, (_, i) => ({
+          label: `keygate#${i + 1}`,
+          dir: join(profileDir, `keygate-${i + 1}`),
+        })),
       );
-      return 1;
     }
-    return 0;
+    return reportFailures(failures);
   } finally {
     await cleanup.runAll();
   }

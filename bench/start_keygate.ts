@@ -7,7 +7,16 @@ import type { CleanupStack } from './cleanup_stack.js';
 import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
 
 /** The `keygate` executable of this repository (what `npx keygate` runs). */
-const KEYGATE_BIN = fileURLToPath(new URL('../packages/server/bin/keygate.js', import.meta.url));
+export const KEYGATE_BIN = fileURLToPath(
+  new URL('../packages/server/bin/keygate.js', import.meta.url),
+);
+
+/** An API key as `keygate apikey generate --json` prints it. */
+export interface GeneratedApiKey {
+  readonly id: string;
+  readonly key: string;
+  readonly secret: string;
+}
 
 /** A running `keygate serve` on a fresh data directory, with one API key for `admin`. */
 export interface KeygateTarget {
@@ -15,7 +24,7 @@ export interface KeygateTarget {
   readonly dataDir: string;
   /** The SQLite file the server writes (nonces included). */
   readonly sqliteFile: string;
-  readonly apiKey: { readonly id: string; readonly key: string; readonly secret: string };
+  readonly apiKey: GeneratedApiKey;
 }
 
 /** Options for {@link startKeygate}. */
@@ -69,6 +78,23 @@ export async function startKeygate(
   });
   cleanup.add('stop keygate', () => server.stop());
 
+  return {
+    server,
+    dataDir,
+    sqliteFile: join(dataDir, 'keygate.sqlite'),
+    apiKey: await generateAdminApiKey(dataDir, env),
+  };
+}
+
+/**
+ * Creates an API key for `admin` in `default` through the CLI, as an operator would:
+ * `keygate --data-dir <dataDir> --json apikey generate --user admin --org default`.
+ * @throws Error when the command fails or does not print `{id, key, secret}`.
+ */
+export async function generateAdminApiKey(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<GeneratedApiKey> {
   const stdout = await runCli(
     ['--data-dir', dataDir, '--json', 'apikey', 'generate', '--user', 'admin', '--org', 'default'],
     env,
@@ -81,12 +107,7 @@ export async function startKeygate(
   ) {
     throw new Error('keygate apikey generate --json did not print {id, key, secret}');
   }
-  return {
-    server,
-    dataDir,
-    sqliteFile: join(dataDir, 'keygate.sqlite'),
-    apiKey: { id: parsed.id, key: parsed.key, secret: parsed.secret },
-  };
+  return { id: parsed.id, key: parsed.key, secret: parsed.secret };
 }
 
 /**

@@ -2,13 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CleanupStack } from './cleanup_stack.js';
-import { BENCH_SCOPE } from './keygate_oauth.js';
-import { keygateEnv, runCli } from './start_keygate.js';
+import { BENCH_SCOPE, createBenchClient } from './keygate_oauth.js';
+import { generateAdminApiKey, KEYGATE_BIN, keygateEnv, runCli } from './start_keygate.js';
 import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
-
-const KEYGATE_BIN = fileURLToPath(new URL('../packages/server/bin/keygate.js', import.meta.url));
 
 /** Where the cluster keeps its state. */
 export interface ClusterStores {
@@ -34,16 +31,6 @@ export interface StartKeygateClusterOptions {
   readonly processes: number;
   /** Extra node flags for each server child (`--cpu-prof …`), by process index. */
   readonly nodeFlags?: (index: number) => readonly string[];
-}
-
-function parseCliJson(stdout: string, command: string, fields: readonly string[]) {
-  const parsed = JSON.parse(stdout) as Record<string, unknown>;
-  for (const field of fields) {
-    if (typeof parsed[field] !== 'string') {
-      throw new Error(`keygate ${command} --json did not print ${fields.join(', ')}`);
-    }
-  }
-  return parsed as Record<string, string>;
 }
 
 /**
@@ -73,8 +60,7 @@ export async function startKeygateCluster(
     return dir;
   };
   const cliDir = await newDataDir();
-  const cli = (args: readonly string[]) => runCli(['--data-dir', cliDir, '--json', ...args], env);
-  await cli(['migrate']);
+  await runCli(['--data-dir', cliDir, '--json', 'migrate'], env);
 
   const servers: ServerProcess[] = [];
   for (let index = 0; index < options.processes; index++) {
@@ -100,19 +86,9 @@ export async function startKeygateCluster(
     servers.push(server);
   }
 
-  const key = parseCliJson(
-    await cli(['apikey', 'generate', '--user', 'admin', '--org', 'default']),
-    'apikey generate',
-    ['key', 'secret'],
-  );
-  const client = parseCliJson(
-    await cli(['client', 'create', 'keygate bench', '--grant', 'api_keys', '--scope', BENCH_SCOPE]),
-    'client create',
-    ['client_id', 'client_secret'],
-  );
   return {
     servers,
-    apiKey: { key: key.key as string, secret: key.secret as string },
-    client: { clientId: client.client_id as string, clientSecret: client.client_secret as string },
+    apiKey: await generateAdminApiKey(cliDir, env),
+    client: await createBenchClient(cliDir, env, ['--grant', 'api_keys', '--scope', BENCH_SCOPE]),
   };
 }

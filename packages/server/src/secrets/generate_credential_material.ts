@@ -17,6 +17,15 @@ export function generateSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/**
+ * A new OAuth `client_id` (O-1): 128 bits from the CSPRNG as 32 lowercase hex characters. Hex,
+ * not base64url, so an id never starts with `-` and can be passed to `keygate client …` as an
+ * argument without being taken for an option.
+ */
+export function generateClientId(): string {
+  return randomBytes(16).toString('hex');
+}
+
 /** A new record id: a random (version 4) UUID. */
 export function generateId(): string {
   return randomUUID();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPasswordPolicy } from '../../src/core/passwords/check_password_policy.js';
 import {
   generateApiKey,
+  generateClientId,
   generateId,
   generatePassword,
   generateSecret,
@@ -22,6 +23,11 @@ describe('credential material', () => {
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
     expect(distinct(generateSecret)).toBe(200);
+  });
+
+  it('makes OAuth client ids of 32 lowercase hex characters, never starting with "-" (a CLI argument)', () => {
+    expect(generateClientId()).toMatch(/^[0-9a-f]{32}$/);
+    expect(distinct(generateClientId)).toBe(200);
   });
 
   it('makes version 4 UUIDs as ids', () => {

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { generateSecret } from '../../secrets/generate_credential_material.js';
+import { generateClientId, generateSecret } from '../../secrets/generate_credential_material.js';
 import {
   type GrantType,
   type OAuthClientPatch,
@@ -92,7 +91,7 @@ export async function registerOAuthClient(
   const secret = isPublic ? null : generateSecret();
   const now = nowSeconds(deps);
   const client: OAuthClientRecord = {
-    clientId: randomBytes(16).toString('base64url'),
+    clientId: generateClientId(),
     name: checkName('client name', settings.name),
     secretHash: secret === null ? null : hashClientSecret(secret),
     redirectUris: checkRedirectUris(settings.redirectUris, grantTypes),

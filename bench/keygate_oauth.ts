@@ -82,10 +82,9 @@ export async function createBenchClient(
 }
 
 /**
- * The `api_keys` grant body exactly as in Penneo's Node example
- * (`../shared/seeds/penneo-oauth.txt`): a new npm `wsse` `UsernameToken` for every request,
- * and its `getNonceBase64()`, `getCreated()` and `getPasswordDigest()`, sent as JSON (axios's
- * default for an object).
+ * The `api_keys` grant body exactly as in the Node example of Penneo's OAuth documentation:
+ * a new npm `wsse` `UsernameToken` for every request, and its `getNonceBase64()`,
+ * `getCreated()` and `getPasswordDigest()`, sent as JSON (axios's default for an object).
  */
 export function apiKeysPayload(
   client: { readonly clientId: string; readonly clientSecret: string },

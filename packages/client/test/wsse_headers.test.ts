@@ -1,23 +1,23 @@
 import { parseCreated, parseWsseHeader } from '@keygate/wsse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from '../../server/test/support/http_client.js';
-import { loadWsseVectors } from '../../server/test/support/shared_files.js';
 import {
   type SeededCredential,
   seedCredential,
   startTestServer,
   type TestServer,
 } from '../../server/test/support/start_test_server.js';
+import { loadVectors } from '../../wsse/test/vectors.js';
 import { createKeygateClient, wsse, wsseDigest } from '../src/index.js';
 
 /**
- * Issue 4 acceptance 2: the SDK's WSSE digests match every vector of shared/vectors/wsse.json
- * (W-2), its Created is UTC ISO 8601 (W-4), and the headers it makes are accepted by the
- * server, a fresh nonce each time (C-2, W-6).
+ * Issue 4 acceptance 2: the SDK's WSSE digests match every known-answer vector of
+ * packages/wsse/test/vectors/wsse.json (W-2), its Created is UTC ISO 8601 (W-4), and the
+ * headers it makes are accepted by the server, a fresh nonce each time (C-2, W-6).
  */
-const vectors = loadWsseVectors();
+const vectors = loadVectors();
 
-describe('SDK digests against shared/vectors/wsse.json (W-2)', () => {
+describe('SDK digests against the known-answer vectors (W-2)', () => {
   it.each(vectors.valid.map((v) => [v.name, v] as const))('valid: %s', async (_name, vector) => {
     expect(await wsseDigest(vector.nonce, vector.created, vector.secret)).toBe(
       vector.password_digest,

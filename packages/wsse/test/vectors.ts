@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
-/** A `valid` entry of `shared/vectors/wsse.json`. */
+/** A `valid` entry of `vectors/wsse.json`: must verify with the server clock at `created_unix`. */
 export interface ValidVector {
   readonly name: string;
   readonly username: string;
@@ -25,27 +23,17 @@ export interface InvalidVector {
   readonly password_digest: string;
 }
 
+/** Both lists of `vectors/wsse.json`. */
 export interface WsseVectors {
   readonly valid: readonly ValidVector[];
   readonly invalid: readonly InvalidVector[];
 }
 
-const RELATIVE = join('shared', 'vectors', 'wsse.json');
-
 /**
- * Finds `shared/vectors/wsse.json` by walking up from this file: the repository lives at
- * `<root>/main` and the shared material at `<root>/shared`, wherever `<root>` is checked out.
+ * The known-answer vectors, computed by PHP, Python and the npm `wsse` package and kept
+ * byte-identical to the file they came in (data, not code: biome leaves the folder alone).
  */
-export function vectorsPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, RELATIVE);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no ${RELATIVE} above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
+export const VECTORS_FILE = new URL('./vectors/wsse.json', import.meta.url);
 
 function field<T>(entry: Record<string, unknown>, key: string, type: 'string' | 'number'): T {
   const value = entry[key];
@@ -56,7 +44,7 @@ function field<T>(entry: Record<string, unknown>, key: string, type: 'string' | 
 
 /** Reads and shape-checks the known-answer vectors (W-2). */
 export function loadVectors(): WsseVectors {
-  const raw = JSON.parse(readFileSync(vectorsPath(), 'utf8')) as {
+  const raw = JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as {
     valid: Record<string, unknown>[];
     invalid: Record<string, unknown>[];
   };

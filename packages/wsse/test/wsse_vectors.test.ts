@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Lenient } from '../src/base64.js';
 import { parseCreated } from '../src/parse_created.js';
@@ -5,9 +7,14 @@ import { parseWsseHeader } from '../src/parse_wsse_header.js';
 import { passwordDigest } from '../src/password_digest.js';
 import { passwordDigestAsync } from '../src/password_digest_async.js';
 import { verifyPasswordDigest } from '../src/verify_password_digest.js';
-import { hex, loadVectors } from './vectors.js';
+import { hex, loadVectors, VECTORS_FILE } from './vectors.js';
 
 const vectors = loadVectors();
+
+it('the vector file is kept byte for byte as PHP, Python and npm wsse computed it (P-1)', () => {
+  const digest = createHash('sha256').update(readFileSync(VECTORS_FILE)).digest('hex');
+  expect(digest).toBe('06a63fb7a7c517df5e932413b39c8aaa53116d62223c88b6a6180056e01194da');
+});
 
 describe('known-answer vectors: valid (W-2)', () => {
   it('has the cases the vector file promises', () => {

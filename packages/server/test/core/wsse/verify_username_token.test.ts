@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { parseWsseHeader } from '@keygate/wsse';
 import { describe, expect, it } from 'vitest';
+import { type InvalidVector, loadVectors } from '../../../../wsse/test/vectors.js';
 import { validateConfig } from '../../../src/core/config/validate_config.js';
 import { verifyUsernameToken } from '../../../src/core/wsse/verify_username_token.js';
 import { verifyWsseHeader } from '../../../src/core/wsse/verify_wsse_header.js';
 import { MasterKeyring } from '../../../src/secrets/master_keyring.js';
 import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../../src/store/port.js';
-import { loadWsseVectors, type WsseVector } from '../../support/shared_files.js';
 
 const policy = validateConfig({}).wsse;
 
@@ -15,7 +15,7 @@ const policy = validateConfig({}).wsse;
  * Stores one credential for a vector. Usernames that look like keys (Penneo style) become the
  * credential's key; `admin` (OroPlatform style) becomes the user's login with a random key.
  */
-async function storeFor(vector: WsseVector) {
+async function storeFor(vector: InvalidVector) {
   const store: Store = createMemoryStore();
   const secrets = new MasterKeyring([randomBytes(32)]);
   const oroStyle = vector.username === 'admin';
@@ -42,14 +42,14 @@ async function storeFor(vector: WsseVector) {
   return { store, secrets };
 }
 
-const vectors = loadWsseVectors();
+const vectors = loadVectors();
 
 describe('W-2 known-answer vectors through the verification policy (W-7)', () => {
   it.each(vectors.valid.map((v) => [v.name, v] as const))('valid: %s', async (_name, vector) => {
     const { store, secrets } = await storeFor(vector);
-    const nowMs = (vector.created_unix ?? 0) * 1000;
+    const nowMs = vector.created_unix * 1000;
     const deps = { store, secrets, policy, now: () => nowMs };
-    const header = vector.x_wsse ?? '';
+    const header = vector.x_wsse;
     const result = await verifyWsseHeader(deps, header);
     expect(result).toMatchObject({ ok: true });
     if (result.ok) {
@@ -85,7 +85,7 @@ describe('W-2 known-answer vectors through the verification policy (W-7)', () =>
 
   it('an x_wsse vector parses to exactly its fields', () => {
     for (const vector of vectors.valid) {
-      const parsed = parseWsseHeader(vector.x_wsse ?? '');
+      const parsed = parseWsseHeader(vector.x_wsse);
       expect(parsed).toMatchObject({
         ok: true,
         token: {

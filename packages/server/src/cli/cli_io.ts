@@ -18,7 +18,7 @@ export interface GlobalOptions {
   readonly dataDir?: string;
 }
 
-/** Prints a result: the human text by default, or one JSON object with `--json` (SPEC K). */
+/** Prints a result: the human text by default, or one JSON object with `--json` (K-1). */
 export function emit(io: CliIo, command: Command, human: string, json: unknown): void {
   const { json: asJson } = command.optsWithGlobals<GlobalOptions>();
   io.stdout.write(asJson ? `${JSON.stringify(json)}\n` : `${human}\n`);

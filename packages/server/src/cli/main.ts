@@ -13,7 +13,7 @@ import { registerServeCommand } from './commands/serve_command.js';
 import { registerUserCommands } from './commands/user_commands.js';
 import { registerWsseCommands } from './commands/wsse_commands.js';
 
-/** Builds the `keygate` command tree (SPEC K). */
+/** Builds the `keygate` command tree (K-2). */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('keygate')
     .description('keygate: WSSE, OAuth 2.0 and legacy JWT authentication server')

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../support/run_cli_in_process.js';
 
-/** The admin CLI (SPEC K): JSON shapes, human text, exit codes and one-line errors. */
+/** The admin CLI (K-1, K-2): JSON shapes, human text, exit codes and one-line errors. */
 let dataDir: string;
 let env: Record<string, string>;
 beforeEach(async () => {

@@ -140,7 +140,7 @@ for (const storeKind of ['memory', 'sqlite', 'postgres'] as const) {
   );
 }
 
-describe('keygate user set-password (L-3, L-5, SPEC K)', () => {
+describe('keygate user set-password (L-3, L-5, K-2)', () => {
   let server: TestServer;
   let carol: TestUser;
   let env: Record<string, string>;

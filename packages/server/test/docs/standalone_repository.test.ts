@@ -2,9 +2,9 @@ import { expect, it } from 'vitest';
 import { readRepositoryFile, trackedFiles } from '../support/repository_files.js';
 
 /**
- * P-1: a clone of the repository is all it needs. No tracked file reaches for the folder that
- * sat beside the first checkout (`../shared`, its vectors, seeds or specification), so a clone
- * from a public host runs its tests. `.ci/run` makes the same check and then runs the suite in
+ * P-1: a clone of the repository is all it needs. No tracked file reaches for the `shared`
+ * folder that sat beside the first checkout (vectors, seeds, specification), so a clone from a
+ * public host runs its tests. `.ci/run` makes the same check and then runs the suite in
  * a clone with nothing beside it.
  */
 const OUTSIDE = [

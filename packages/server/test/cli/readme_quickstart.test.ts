@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { findFreePort } from '../../src/runtime/find_free_port.js';
+import { docBlock } from '../support/doc_block.js';
 import { childEnv, type ServerProcess, startListeningProcess } from '../support/keygate_process.js';
+import { REPO_ROOT, readRepositoryFile } from '../support/repository_files.js';
 
 /**
  * Acceptance 8 of the WSSE issue: the README's set-up works as written. `npm ci` has already
@@ -16,38 +17,17 @@ import { childEnv, type ServerProcess, startListeningProcess } from '../support/
  * directory (env) and the port (rewritten from 8080 to a free one) differ, so the test can run
  * beside a developer's own server.
  */
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-
-function block(marker: string): string {
-  const match = new RegExp(
-    `<!-- readme-test:${marker} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- /readme-test:${marker} -->`,
-  ).exec(readme);
-  if (!match?.[1]) throw new Error(`README block ${marker} not found`);
-  return match[1];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 let workDir: string;
 let port: number;
 let server: ServerProcess;
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'keygate-readme-'));
-  port = await freePort();
+  port = await findFreePort('127.0.0.1');
+  const readme = readRepositoryFile('README.md');
   expect(readme).toContain('npm ci && npm start');
   expect(readme).toMatch(/```sh\nnpm test\n```/);
   server = await startListeningProcess('npm', ['start'], {
-    cwd: repoRoot,
+    cwd: REPO_ROOT,
     env: { KEYGATE_DATA_DIR: join(workDir, 'data'), KEYGATE_PORT: String(port) },
   });
 });
@@ -63,12 +43,12 @@ it('npm start prints the first-start admin password and how to make an API key',
 
 it("the README's curl example returns the admin principal", async () => {
   // The block writes admin-key.json in the repository root, as a reader would; never clobber one.
-  expect(existsSync(join(repoRoot, 'admin-key.json'))).toBe(false);
-  const script = block('curl').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`);
+  expect(existsSync(join(REPO_ROOT, 'admin-key.json'))).toBe(false);
+  const script = docBlock('README.md', 'curl').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`);
   const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
-    cwd: repoRoot,
+    cwd: REPO_ROOT,
     env: childEnv({ KEYGATE_DATA_DIR: join(workDir, 'data') }),
-  }).finally(() => rm(join(repoRoot, 'admin-key.json'), { force: true }));
+  }).finally(() => rm(join(REPO_ROOT, 'admin-key.json'), { force: true }));
   expect(JSON.parse(stdout)).toMatchObject({
     user: { login: 'admin' },
     organization: { name: 'default' },

@@ -1,28 +1,17 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { docBlock } from '../support/doc_block.js';
 import { childEnv, type ServerProcess, startKeygateProcess } from '../support/keygate_process.js';
+import { REPO_ROOT } from '../support/repository_files.js';
 
 /**
  * The README's "Legacy JWT (X-Auth-Token)" block works as written (L-1..L-3): run verbatim
  * with bash against a `keygate serve` child process, only the port rewritten from 8080.
  */
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-
-function block(marker: string): string {
-  const match = new RegExp(
-    `<!-- readme-test:${marker} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- /readme-test:${marker} -->`,
-  ).exec(readme);
-  if (!match?.[1]) throw new Error(`README block ${marker} not found`);
-  return match[1];
-}
-
 let dataDir: string;
 let server: ServerProcess;
 beforeAll(async () => {
@@ -36,9 +25,12 @@ afterAll(async () => {
 
 it("the README's legacy JWT block signs in, calls /api/v1/me with X-Auth-Token and refreshes", async () => {
   const port = new URL(server.url).port;
-  const script = block('legacy-jwt').replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`);
+  const script = docBlock('README.md', 'legacy-jwt').replaceAll(
+    '127.0.0.1:8080',
+    `127.0.0.1:${port}`,
+  );
   const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
-    cwd: repoRoot,
+    cwd: REPO_ROOT,
     env: childEnv({ KEYGATE_DATA_DIR: dataDir }),
   });
   // `user create` prints one line; the two curl answers follow without newlines between them.

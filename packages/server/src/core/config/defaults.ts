@@ -1,6 +1,6 @@
 /**
  * keygate's configuration defaults: the one place every setting is listed and explained.
- * The README's configuration table is generated from the same names. Each setting can be
+ * docs/configuration.md lists the same names in a table a test checks. Each setting can be
  * given in a JSON config file (`--config` / `KEYGATE_CONFIG`), an environment variable or a
  * command-line flag; flags win over the environment, which wins over the file.
  */

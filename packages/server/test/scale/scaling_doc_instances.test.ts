@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createUsernameTokenSync } from '@keygate/wsse/node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/runtime/find_free_port.js';
+import { docBlock } from '../support/doc_block.js';
 import { get } from '../support/http_client.js';
 import { childEnv, runKeygate } from '../support/keygate_process.js';
 import {
@@ -16,29 +15,19 @@ import {
   requireRedisServerBinary,
   startRedisServer,
 } from '../support/redis_server.js';
+import { REPO_ROOT } from '../support/repository_files.js';
 import { POSTGRES_ADMIN_URL, requirePostgres } from '../support/scratch_postgres.js';
 
 /**
- * Issue 5: the README's "Running several instances" commands work as written (S-2). The two
+ * Issue 5: the commands of docs/scaling.md ("Running several instances") work as written (S-2). The two
  * shell blocks run verbatim through bash, with only the database name, the Redis address and
  * the two ports substituted, so the test can run beside a developer's own set-up; then a WSSE
  * header consumed at one process is a replay at the other.
  */
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-
-function block(marker: string): string {
-  const match = new RegExp(
-    `<!-- readme-test:${marker} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- /readme-test:${marker} -->`,
-  ).exec(readme);
-  if (!match?.[1]) throw new Error(`README block ${marker} not found`);
-  return match[1];
-}
-
-/** Replaces `from` in `text`, insisting that it is there (a README edit must fail loudly). */
+/** Replaces `from` in `text`, insisting that it is there (a documentation edit must fail loudly). */
 function substitute(text: string, from: string | RegExp, to: string): string {
   const found = typeof from === 'string' ? text.includes(from) : from.test(text);
-  if (!found) throw new Error(`README block no longer contains ${String(from)}`);
+  if (!found) throw new Error(`docs/scaling.md block no longer contains ${String(from)}`);
   return text.replaceAll(from, to);
 }
 
@@ -47,7 +36,7 @@ const available =
   requireRedisServerBinary() &&
   new URL(POSTGRES_ADMIN_URL).host === '127.0.0.1:5432';
 
-describe.runIf(available)('README: running several instances', () => {
+describe.runIf(available)('docs/scaling.md: running several instances', () => {
   const database = `keygate_readme_${randomBytes(6).toString('hex')}`;
   let redis: RedisServerProcess;
   let workDir: string;
@@ -79,11 +68,11 @@ describe.runIf(available)('README: running several instances', () => {
 
   it('two keygate serve processes on one database and Redis, one replay store', async () => {
     const [first, second] = [await findFreePort('127.0.0.1'), await findFreePort('127.0.0.1')];
-    let setup = block('instances-setup');
+    let setup = docBlock('docs/scaling.md', 'instances-setup');
     setup = substitute(setup, /^createdb (.*) keygate$/gm, `createdb $1 ${database}`);
     setup = substitute(setup, '127.0.0.1:5432/keygate', `127.0.0.1:5432/${database}`);
     setup = substitute(setup, 'redis://127.0.0.1:6379', redis.url);
-    let serve = block('instances-serve');
+    let serve = docBlock('docs/scaling.md', 'instances-serve');
     serve = substitute(serve, '8081', String(first));
     serve = substitute(serve, '8082', String(second));
     const envFile = join(workDir, 'env');
@@ -91,7 +80,7 @@ describe.runIf(available)('README: running several instances', () => {
     const script = `${setup}${serve}env | grep '^KEYGATE_' > ${envFile}\n`;
 
     shell = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-      cwd: repoRoot,
+      cwd: REPO_ROOT,
       env: childEnv({ KEYGATE_DATA_DIR: join(workDir, 'data') }),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -132,7 +121,7 @@ describe.runIf(available)('README: running several instances', () => {
       expect((await get(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     }
     // One admin for both processes, no append-only warning with this Redis, and no issuer
-    // warning: the README sets KEYGATE_ISSUER.
+    // warning: the document sets KEYGATE_ISSUER.
     expect(output.match(/admin password: /g) ?? []).toHaveLength(1);
     expect(output).not.toContain('keeps no append-only file');
     expect(output).not.toContain('issuer defaults to');

@@ -34,7 +34,7 @@ export interface StartKeygateClusterOptions {
 }
 
 /**
- * Runs what the README's "Running several instances" describes: `keygate migrate` on the
+ * Runs what docs/scaling.md ("Running several instances") describes: `keygate migrate` on the
  * shared database, then `processes` × `keygate serve --port 0`, each with its own data
  * directory and the same `KEYGATE_DATABASE_URL`, `KEYGATE_REDIS_URL`, `KEYGATE_MASTER_KEY`
  * and `KEYGATE_ISSUER` (without one issuer a token from one process fails at another). Then,

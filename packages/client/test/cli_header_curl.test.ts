@@ -64,7 +64,7 @@ describe('keygate-client header → curl (acceptance 8)', () => {
   );
 
   it.skipIf(!curlAvailable)(
-    'the README way: only the X-WSSE line, picked with grep, in a shell',
+    'the documented way: only the X-WSSE line, picked with grep, in a shell',
     async () => {
       const { stdout } = await run(
         'sh',

@@ -23,8 +23,9 @@ import {
 } from '../../server/test/support/start_test_server.js';
 
 /**
- * The README's runnable examples (packages/client/examples/*.ts), each run as its own process
- * with tsx against a running server, so the documentation stays true (C-2..C-4, O-10).
+ * The runnable examples docs/client.md lists (packages/client/examples/*.ts), each run as its
+ * own process with tsx against a running server, so the documentation stays true (C-2..C-4,
+ * O-10).
  */
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
@@ -79,7 +80,7 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
 }
 
 describe('packages/client/examples', () => {
-  it('typecheck against the SDK (strict, as the README shows them)', async () => {
+  it('typecheck against the SDK (strict, as docs/client.md shows them)', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [
       TSC,
       '-p',

@@ -76,7 +76,7 @@ describe.runIf(available)('docs/scaling.md: running several instances', () => {
     serve = substitute(serve, '8081', String(first));
     serve = substitute(serve, '8082', String(second));
     const envFile = join(workDir, 'env');
-    // Not from the README: hand the exported settings (the generated master key) to the test.
+    // Not from the document: hand the exported settings (the generated master key) to the test.
     const script = `${setup}${serve}env | grep '^KEYGATE_' > ${envFile}\n`;
 
     shell = spawn('bash', ['-euo', 'pipefail', '-c', script], {

@@ -78,10 +78,53 @@ it.each([
   ['a wildcard', 'https://*.example.com/cb', /wildcard/],
   ['a relative URI', '/cb', /absolute/],
   ['another scheme', 'javascript:alert(1)', /http or https/],
+  [
+    'a CR/LF inside',
+    'http://127.0.0.1:3000/cb\r\nLocation: https://evil.example/',
+    /^keygate: redirect URI "http:\/\/127\.0\.0\.1:3000\/cb\\r\\nLocation: https:\/\/evil\.example\/" must not contain whitespace or control characters\n$/,
+  ],
+  [
+    'a ../ path',
+    'http://127.0.0.1:3000/callback/../admin',
+    /must not contain "\." or "\.\." path segments/,
+  ],
+  ['a %2e%2e/ path', 'http://127.0.0.1:3000/callback/%2e%2e/admin', /"\." or "\.\." path segments/],
+  ['a backslash', 'http://127.0.0.1:3000/cb\\admin', /must not contain a backslash/],
+  ['userinfo', 'https://me@app.example/cb', /must not contain credentials/],
+  [
+    'an upper-case scheme',
+    'HTTP://127.0.0.1:3000/Callback',
+    /is not in canonical form: register http:\/\/127\.0\.0\.1:3000\/Callback instead/,
+  ],
+  ['an origin without its /', 'https://app.example', /register https:\/\/app\.example\/ instead/],
 ])('registration rejects %s', async (_label, uri, message) => {
   const result = await cli(['client', 'create', 'Bad', '--redirect-uri', uri]);
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(message);
+  expect((await cli(['client', 'list', '--json'])).stdout).not.toContain('"Bad"');
+});
+
+it('update refuses a redirect URI a URL parser would rewrite, and keeps the old one', async () => {
+  const created = await cli([
+    'client',
+    'create',
+    'App',
+    '--redirect-uri',
+    'http://localhost/cb',
+    '--json',
+  ]);
+  const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+  const refused = await cli([
+    'client',
+    'update',
+    client_id,
+    '--redirect-uri',
+    'http://localhost/cb/./x',
+  ]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/must not contain "\." or "\.\." path segments/);
+  const shown = JSON.parse((await cli(['client', 'show', client_id, '--json'])).stdout);
+  expect(shown).toMatchObject({ redirect_uris: ['http://localhost/cb'] });
 });
 
 it('update and delete', async () => {

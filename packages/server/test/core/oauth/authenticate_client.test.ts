@@ -36,7 +36,6 @@ function client(overrides: Partial<OAuthClientRecord> = {}): OAuthClientRecord {
 const presented = (clientSecret: string | null = SECRET): PresentedClient => ({
   clientId: 'cl1',
   clientSecret,
-  method: 'body',
 });
 
 /** The store, with a count of `findByClientId` calls. */

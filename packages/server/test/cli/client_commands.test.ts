@@ -155,6 +155,55 @@ it('update and delete', async () => {
   expect(gone.stderr).toBe(`keygate: no OAuth client "${client_id}"\n`);
 });
 
+it('--introspect lets a confidential client introspect any token; update sets and clears it; public clients cannot have it', async () => {
+  const created = await cli([
+    'client',
+    'create',
+    'Documents API',
+    '--grant',
+    'client_credentials',
+    '--introspect',
+    '--json',
+  ]);
+  expect(created.code, created.stderr).toBe(0);
+  const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+  const show = async () => JSON.parse((await cli(['client', 'show', client_id, '--json'])).stdout);
+  expect(await show()).toMatchObject({ introspect_any_token: true });
+  expect((await cli(['client', 'update', client_id, '--no-introspect'])).code).toBe(0);
+  expect(await show()).toMatchObject({ introspect_any_token: false });
+  expect((await cli(['client', 'update', client_id, '--name', 'Docs'])).code).toBe(0);
+  expect(await show()).toMatchObject({ name: 'Docs', introspect_any_token: false });
+  expect((await cli(['client', 'update', client_id, '--introspect'])).code).toBe(0);
+  expect(await show()).toMatchObject({ introspect_any_token: true });
+
+  const plain = await cli([
+    'client',
+    'create',
+    'App',
+    '--redirect-uri',
+    'http://localhost/cb',
+    '--json',
+  ]);
+  const plainId = (JSON.parse(plain.stdout) as { client_id: string }).client_id;
+  expect(JSON.parse((await cli(['client', 'show', plainId, '--json'])).stdout)).toMatchObject({
+    introspect_any_token: false,
+  });
+
+  const publicClient = await cli([
+    'client',
+    'create',
+    'SPA',
+    '--public',
+    '--introspect',
+    '--redirect-uri',
+    'http://127.0.0.1:5173/',
+  ]);
+  expect(publicClient.code).toBe(1);
+  expect(publicClient.stderr).toBe(
+    'keygate: a public client cannot introspect tokens (it has no secret)\n',
+  );
+});
+
 it('reset-secret prints a new one-time secret; the token endpoint refuses the old one and accepts it', async () => {
   const server = await startKeygateProcess([], { env });
   try {

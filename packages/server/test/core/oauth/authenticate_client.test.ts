@@ -26,6 +26,7 @@ function client(overrides: Partial<OAuthClientRecord> = {}): OAuthClientRecord {
     skipConsent: false,
     requirePkce: true,
     allowPlainPkce: false,
+    introspectAnyToken: false,
     scopesVersion: 1,
     createdAt: 0,
     updatedAt: 0,

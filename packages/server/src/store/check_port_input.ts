@@ -143,6 +143,7 @@ export function checkOAuthClient(record: OAuthClientRecord): void {
   checkBoolean(record.skipConsent, 'skipConsent');
   checkBoolean(record.requirePkce, 'requirePkce');
   checkBoolean(record.allowPlainPkce, 'allowPlainPkce');
+  checkBoolean(record.introspectAnyToken, 'introspectAnyToken');
   checkSafeInteger(record.scopesVersion, 'scopesVersion');
   checkUnixSeconds(record.createdAt, 'createdAt');
   checkUnixSeconds(record.updatedAt, 'updatedAt');
@@ -159,6 +160,9 @@ export function checkOAuthClientPatch(patch: OAuthClientPatch): void {
   if (patch.skipConsent !== undefined) checkBoolean(patch.skipConsent, 'skipConsent');
   if (patch.requirePkce !== undefined) checkBoolean(patch.requirePkce, 'requirePkce');
   if (patch.allowPlainPkce !== undefined) checkBoolean(patch.allowPlainPkce, 'allowPlainPkce');
+  if (patch.introspectAnyToken !== undefined) {
+    checkBoolean(patch.introspectAnyToken, 'introspectAnyToken');
+  }
   if (patch.scopesVersion !== undefined) checkSafeInteger(patch.scopesVersion, 'scopesVersion');
   if (patch.updatedAt !== undefined) checkUnixSeconds(patch.updatedAt, 'updatedAt');
 }

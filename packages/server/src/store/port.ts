@@ -189,6 +189,11 @@ export interface OAuthClientRecord {
   readonly requirePkce: boolean;
   /** Whether `code_challenge_method=plain` is accepted for this client. */
   readonly allowPlainPkce: boolean;
+  /**
+   * May introspect tokens issued to other clients (a resource server, RFC 7662 §4); without
+   * it a client is told only about its own tokens.
+   */
+  readonly introspectAnyToken: boolean;
   /** Incremented whenever `scopes` changes; refresh tokens issued under an older version are dead (O-9). */
   readonly scopesVersion: number;
   readonly createdAt: number;
@@ -207,6 +212,7 @@ export type OAuthClientPatch = Partial<
     | 'skipConsent'
     | 'requirePkce'
     | 'allowPlainPkce'
+    | 'introspectAnyToken'
     | 'scopesVersion'
     | 'updatedAt'
   >

@@ -152,6 +152,7 @@ describe('migrate', () => {
       '0004_legacy_jwt',
       '0005_wsse_nonces_rowid',
       '0006_auth_data_notify',
+      '0007_client_introspect_any_token',
     ]);
     const second = await cli(['migrate']);
     expect(second.code).toBe(0);

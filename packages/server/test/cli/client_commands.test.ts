@@ -78,10 +78,53 @@ it.each([
   ['a wildcard', 'https://*.example.com/cb', /wildcard/],
   ['a relative URI', '/cb', /absolute/],
   ['another scheme', 'javascript:alert(1)', /http or https/],
+  [
+    'a CR/LF inside',
+    'http://127.0.0.1:3000/cb\r\nLocation: https://evil.example/',
+    /^keygate: redirect URI "http:\/\/127\.0\.0\.1:3000\/cb\\r\\nLocation: https:\/\/evil\.example\/" must not contain whitespace or control characters\n$/,
+  ],
+  [
+    'a ../ path',
+    'http://127.0.0.1:3000/callback/../admin',
+    /must not contain "\." or "\.\." path segments/,
+  ],
+  ['a %2e%2e/ path', 'http://127.0.0.1:3000/callback/%2e%2e/admin', /"\." or "\.\." path segments/],
+  ['a backslash', 'http://127.0.0.1:3000/cb\\admin', /must not contain a backslash/],
+  ['userinfo', 'https://me@app.example/cb', /must not contain credentials/],
+  [
+    'an upper-case scheme',
+    'HTTP://127.0.0.1:3000/Callback',
+    /is not in canonical form: register http:\/\/127\.0\.0\.1:3000\/Callback instead/,
+  ],
+  ['an origin without its /', 'https://app.example', /register https:\/\/app\.example\/ instead/],
 ])('registration rejects %s', async (_label, uri, message) => {
   const result = await cli(['client', 'create', 'Bad', '--redirect-uri', uri]);
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(message);
+  expect((await cli(['client', 'list', '--json'])).stdout).not.toContain('"Bad"');
+});
+
+it('update refuses a redirect URI a URL parser would rewrite, and keeps the old one', async () => {
+  const created = await cli([
+    'client',
+    'create',
+    'App',
+    '--redirect-uri',
+    'http://localhost/cb',
+    '--json',
+  ]);
+  const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+  const refused = await cli([
+    'client',
+    'update',
+    client_id,
+    '--redirect-uri',
+    'http://localhost/cb/./x',
+  ]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/must not contain "\." or "\.\." path segments/);
+  const shown = JSON.parse((await cli(['client', 'show', client_id, '--json'])).stdout);
+  expect(shown).toMatchObject({ redirect_uris: ['http://localhost/cb'] });
 });
 
 it('update and delete', async () => {
@@ -110,6 +153,55 @@ it('update and delete', async () => {
   const gone = await cli(['client', 'show', client_id]);
   expect(gone.code).toBe(1);
   expect(gone.stderr).toBe(`keygate: no OAuth client "${client_id}"\n`);
+});
+
+it('--introspect lets a confidential client introspect any token; update sets and clears it; public clients cannot have it', async () => {
+  const created = await cli([
+    'client',
+    'create',
+    'Documents API',
+    '--grant',
+    'client_credentials',
+    '--introspect',
+    '--json',
+  ]);
+  expect(created.code, created.stderr).toBe(0);
+  const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+  const show = async () => JSON.parse((await cli(['client', 'show', client_id, '--json'])).stdout);
+  expect(await show()).toMatchObject({ introspect_any_token: true });
+  expect((await cli(['client', 'update', client_id, '--no-introspect'])).code).toBe(0);
+  expect(await show()).toMatchObject({ introspect_any_token: false });
+  expect((await cli(['client', 'update', client_id, '--name', 'Docs'])).code).toBe(0);
+  expect(await show()).toMatchObject({ name: 'Docs', introspect_any_token: false });
+  expect((await cli(['client', 'update', client_id, '--introspect'])).code).toBe(0);
+  expect(await show()).toMatchObject({ introspect_any_token: true });
+
+  const plain = await cli([
+    'client',
+    'create',
+    'App',
+    '--redirect-uri',
+    'http://localhost/cb',
+    '--json',
+  ]);
+  const plainId = (JSON.parse(plain.stdout) as { client_id: string }).client_id;
+  expect(JSON.parse((await cli(['client', 'show', plainId, '--json'])).stdout)).toMatchObject({
+    introspect_any_token: false,
+  });
+
+  const publicClient = await cli([
+    'client',
+    'create',
+    'SPA',
+    '--public',
+    '--introspect',
+    '--redirect-uri',
+    'http://127.0.0.1:5173/',
+  ]);
+  expect(publicClient.code).toBe(1);
+  expect(publicClient.stderr).toBe(
+    'keygate: a public client cannot introspect tokens (it has no secret)\n',
+  );
 });
 
 it('reset-secret prints a new one-time secret; the token endpoint refuses the old one and accepts it', async () => {

@@ -120,6 +120,7 @@ describe.runIf(available)('postgres dataVersion', () => {
       skipConsent: false,
       requirePkce: true,
       allowPlainPkce: false,
+      introspectAnyToken: false,
       scopesVersion: 1,
       createdAt: NOW,
       updatedAt: NOW,

@@ -186,6 +186,7 @@ describe('keygate serve: housekeeping at start', () => {
         skipConsent: false,
         requirePkce: true,
         allowPlainPkce: false,
+        introspectAnyToken: false,
         scopesVersion: 1,
         createdAt: now - 30 * 86_400,
         updatedAt: now - 30 * 86_400,

@@ -79,6 +79,7 @@ function oauthClient(
     skipConsent: false,
     requirePkce: true,
     allowPlainPkce: false,
+    introspectAnyToken: false,
     scopesVersion: 1,
     createdAt: T0,
     updatedAt: T0,
@@ -647,6 +648,7 @@ export function describeStoreConformance(
           name: 'Penneo app',
           skipConsent: true,
           allowPlainPkce: true,
+          introspectAnyToken: true,
           scopesVersion: 7,
           createdAt: T0 - 50,
           updatedAt: T0 - 10,
@@ -710,6 +712,7 @@ export function describeStoreConformance(
           skipConsent: true,
           requirePkce: false,
           allowPlainPkce: true,
+          introspectAnyToken: true,
           scopesVersion: 2,
         };
         const widened = await store.oauthClients.update('cl1', patch);
@@ -1662,6 +1665,7 @@ export function describeStoreConformance(
           { skipConsent: 1 },
           { requirePkce: 'yes' },
           { allowPlainPkce: null },
+          { introspectAnyToken: 'no' },
           { scopesVersion: 1.5 },
           { updatedAt: Number.NaN },
         ];
@@ -1677,6 +1681,7 @@ export function describeStoreConformance(
         const patches = [
           { grantTypes: ['password'] },
           { skipConsent: 0 },
+          { introspectAnyToken: 1 },
           { scopes: [null] },
           { updatedAt: 1.5 },
         ] as unknown as OAuthClientPatch[];

@@ -122,6 +122,7 @@ describe.runIf(available)('postgres store', () => {
           skipConsent: false,
           requirePkce: true,
           allowPlainPkce: false,
+          introspectAnyToken: false,
           scopesVersion: 1,
           createdAt: NOW,
           updatedAt: NOW,

@@ -89,6 +89,7 @@ async function seedRefreshTokens(store: Store, prefix: string, count: number): P
     skipConsent: true,
     requirePkce: true,
     allowPlainPkce: false,
+    introspectAnyToken: false,
     scopesVersion: 1,
     createdAt: NOW,
     updatedAt: NOW,
@@ -304,6 +305,7 @@ describe('sqlite store', () => {
         '0004_legacy_jwt',
         '0005_wsse_nonces_rowid',
         '0006_auth_data_notify',
+        '0007_client_introspect_any_token',
       ],
     });
     expect(await migrateSqlite({ file })).toEqual({ applied: [] });
@@ -368,6 +370,7 @@ describe('sqlite store', () => {
         '0004_legacy_jwt',
         '0005_wsse_nonces_rowid',
         '0006_auth_data_notify',
+        '0007_client_introspect_any_token',
       ],
     });
     const store = await openSqliteStore({ file });
@@ -375,6 +378,51 @@ describe('sqlite store', () => {
       expect((await store.organizations.findById('o1'))?.name).toBe('Acme');
       expect(await store.oauthClients.list()).toEqual([]);
       expect(await store.signingKeys.list()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('0007 gives clients registered before it no permission to introspect other clients’ tokens', async () => {
+    const file = freshFile();
+    const db = openSqliteDatabase({ file });
+    const { error } = await new Migrator({
+      db,
+      provider: { getMigrations: async () => ({ ...ALL_MIGRATIONS }) },
+      migrationTableName: 'keygate_migration',
+      migrationLockTableName: 'keygate_migration_lock',
+    }).migrateTo('0006_auth_data_notify');
+    expect(error).toBeUndefined();
+    // A row as 0006's schema has it: no introspect_any_token column yet.
+    const before = {
+      client_id: 'old',
+      name: 'Registered earlier',
+      secret_hash: 'ab'.repeat(32),
+      redirect_uris: '[]',
+      grant_types: '["client_credentials"]',
+      scopes: '[]',
+      skip_consent: 0,
+      require_pkce: 1,
+      allow_plain_pkce: 0,
+      scopes_version: 1,
+      created_at: NOW,
+      updated_at: NOW,
+    };
+    await db
+      .insertInto('oauth_clients')
+      .values(before as never)
+      .execute();
+    await db.destroy();
+
+    expect(await migrateSqlite({ file })).toEqual({
+      applied: ['0007_client_introspect_any_token'],
+    });
+    const store = await openSqliteStore({ file });
+    try {
+      expect(await store.oauthClients.findByClientId('old')).toMatchObject({
+        name: 'Registered earlier',
+        introspectAnyToken: false,
+      });
     } finally {
       await store.close();
     }

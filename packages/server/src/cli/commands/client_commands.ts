@@ -11,6 +11,9 @@ import type { OAuthClientRecord } from '../../store/port.js';
 import { type CliIo, emit, withRuntime } from '../cli_io.js';
 import { formatTable } from '../format_table.js';
 
+const INTROSPECT_HELP =
+  'confidential clients only: may introspect tokens issued to any client (a resource server); by default a client introspects only its own';
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function describeClient(client: OAuthClientRecord) {
@@ -24,6 +27,7 @@ function describeClient(client: OAuthClientRecord) {
     skip_consent: client.skipConsent,
     require_pkce: client.requirePkce,
     allow_plain_pkce: client.allowPlainPkce,
+    introspect_any_token: client.introspectAnyToken,
   };
 }
 
@@ -35,6 +39,7 @@ interface ClientOptions {
   skipConsent?: boolean;
   pkce?: boolean;
   allowPlainPkce?: boolean;
+  introspect?: boolean;
   name?: string;
 }
 
@@ -55,6 +60,7 @@ export function registerClientCommands(program: Command, io: CliIo): void {
     .option('--skip-consent', 'do not ask users for consent (first-party clients)')
     .option('--no-pkce', 'confidential clients only: do not require PKCE')
     .option('--allow-plain-pkce', 'accept code_challenge_method=plain for this client')
+    .option('--introspect', INTROSPECT_HELP)
     .action((name: string, options: ClientOptions, command: Command) =>
       withRuntime(io, command, async (runtime) => {
         const settings: OAuthClientSettings = {
@@ -66,6 +72,7 @@ export function registerClientCommands(program: Command, io: CliIo): void {
           skipConsent: options.skipConsent === true,
           disablePkce: options.pkce === false,
           allowPlainPkce: options.allowPlainPkce === true,
+          introspectAnyToken: options.introspect === true,
         };
         const { client: created, secret } = await registerOAuthClient(runtime, settings);
         const human = [
@@ -111,6 +118,8 @@ export function registerClientCommands(program: Command, io: CliIo): void {
     .option('--scope <scope>', 'replace the allowed scopes (repeatable)', collect)
     .option('--skip-consent', 'do not ask users for consent')
     .option('--ask-consent', 'ask users for consent')
+    .option('--introspect', INTROSPECT_HELP)
+    .option('--no-introspect', 'introspect only tokens issued to this client')
     .action(
       (clientId: string, options: ClientOptions & { askConsent?: boolean }, command: Command) =>
         withRuntime(io, command, async (runtime) => {
@@ -121,6 +130,7 @@ export function registerClientCommands(program: Command, io: CliIo): void {
             ...(options.scope ? { scopes: options.scope } : {}),
             ...(options.skipConsent ? { skipConsent: true } : {}),
             ...(options.askConsent ? { skipConsent: false } : {}),
+            ...(options.introspect !== undefined ? { introspectAnyToken: options.introspect } : {}),
           });
           emit(io, command, `updated client ${updated.clientId}`, describeClient(updated));
         }),

@@ -35,6 +35,11 @@ export interface OAuthClientSettings {
   /** Confidential clients only: do not require PKCE for the authorization code grant. */
   readonly disablePkce?: boolean;
   readonly allowPlainPkce?: boolean;
+  /**
+   * Confidential clients only: may introspect tokens issued to any client (a resource server).
+   * Without it a client learns only about its own tokens (RFC 7662 §4).
+   */
+  readonly introspectAnyToken?: boolean;
 }
 
 /** A registered client with its secret, which is shown once (null for public clients). */
@@ -67,6 +72,10 @@ function checkScopes(values: readonly string[]): string[] {
   return scopes;
 }
 
+/** Introspection needs client authentication (RFC 7662 §2.1), which a public client lacks. */
+const publicCannotIntrospect = () =>
+  new InvalidInputError('a public client cannot introspect tokens (it has no secret)');
+
 function checkRedirectUris(uris: readonly string[], grants: readonly GrantType[]): string[] {
   const checked = [...new Set(uris)].map(checkRedirectUriForRegistration);
   if (grants.includes('authorization_code') && checked.length === 0) {
@@ -84,6 +93,7 @@ export async function registerOAuthClient(
   if (isPublic && settings.disablePkce) {
     throw new InvalidInputError('public clients must use PKCE');
   }
+  if (isPublic && settings.introspectAnyToken) throw publicCannotIntrospect();
   const grantTypes = checkGrantTypes(
     settings.grantTypes ?? ['authorization_code', 'refresh_token'],
     isPublic,
@@ -100,6 +110,7 @@ export async function registerOAuthClient(
     skipConsent: settings.skipConsent === true,
     requirePkce: settings.disablePkce !== true,
     allowPlainPkce: settings.allowPlainPkce === true,
+    introspectAnyToken: settings.introspectAnyToken === true,
     scopesVersion: 1,
     createdAt: now,
     updatedAt: now,
@@ -163,6 +174,10 @@ export async function updateOAuthClient(
     patch.requirePkce = !changes.disablePkce;
   }
   if (changes.allowPlainPkce !== undefined) patch.allowPlainPkce = changes.allowPlainPkce;
+  if (changes.introspectAnyToken !== undefined) {
+    if (isPublic && changes.introspectAnyToken) throw publicCannotIntrospect();
+    patch.introspectAnyToken = changes.introspectAnyToken;
+  }
   const updated = await deps.store.oauthClients.update(clientId, patch);
   if (!updated) throw new NotFoundError(`no OAuth client "${clientId}"`);
   return updated;

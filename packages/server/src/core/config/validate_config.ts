@@ -79,6 +79,8 @@ export function validateConfig(...layers: RawConfig[]): KeygateConfig {
     /\/+$/,
     '',
   );
+  const issuerProblem = issuerUrl === null ? null : checkIssuer(issuer);
+  if (issuerProblem !== null) problems.push({ path: 'issuer', message: issuerProblem });
   const defaults = CONFIG_DEFAULTS.oauth;
   const oauth = Object.freeze({
     audience: read.optionalUrl('oauth.audience', ['http:', 'https:']) ?? issuer,
@@ -156,6 +158,21 @@ function* flatten(layer: RawConfig, prefix = ''): Generator<[string, unknown]> {
       yield [path, value];
     }
   }
+}
+
+/**
+ * Clients compare the issuer as a plain string (RFC 8414 §3.3, RFC 9207 §2.4) and keygate
+ * builds every endpoint URL by appending to it, so it must be an origin with an optional path
+ * and nothing a URL parser would rewrite. Null when it is fine.
+ */
+function checkIssuer(issuer: string): string | null {
+  const url = new URL(issuer);
+  if (url.search !== '' || url.hash !== '' || issuer.includes('?') || issuer.includes('#')) {
+    return 'must have no query or fragment (RFC 8414 §2)';
+  }
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials';
+  const canonical = url.href.replace(/\/+$/, '');
+  return canonical === issuer ? null : `is not in canonical form: use ${canonical}`;
 }
 
 class Reader {

@@ -7,13 +7,11 @@ import { OAuthError } from './oauth_error.js';
 export interface PresentedClient {
   readonly clientId: string;
   readonly clientSecret: string | null;
-  /** `basic` gets a 401 with a Basic challenge on failure (RFC 6749 §5.2). */
-  readonly method: 'basic' | 'body';
 }
 
-/** Thrown for failed client authentication; carries the method so HTTP can add the challenge. */
+/** Thrown for failed client authentication: 401 `invalid_client` (RFC 6749 §5.2). */
 export class InvalidClientError extends OAuthError {
-  constructor(readonly method: 'basic' | 'body') {
+  constructor() {
     super('invalid_client', 'client authentication failed', 401);
   }
 }
@@ -71,18 +69,18 @@ export async function authenticateClient(
   const client = await findClient(deps, presented.clientId);
   if (!client) {
     if (presented.clientSecret !== null) clientSecretMatches(DUMMY_HASH, presented.clientSecret);
-    throw new InvalidClientError(presented.method);
+    throw new InvalidClientError();
   }
   if (client.secretHash === null) {
     // A public client: nothing to verify, and a secret sent anyway is a misconfiguration.
-    if (presented.clientSecret !== null) throw new InvalidClientError(presented.method);
+    if (presented.clientSecret !== null) throw new InvalidClientError();
     return client;
   }
   if (
     presented.clientSecret === null ||
     !clientSecretMatches(client.secretHash, presented.clientSecret)
   ) {
-    throw new InvalidClientError(presented.method);
+    throw new InvalidClientError();
   }
   return client;
 }

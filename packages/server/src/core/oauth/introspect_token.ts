@@ -1,3 +1,4 @@
+import type { OAuthClientRecord } from '../../store/port.js';
 import { findActiveSubject } from '../find_active_subject.js';
 import { checkAccessToken } from './check_access_token.js';
 import type { GrantDeps } from './grant_deps.js';
@@ -20,13 +21,20 @@ export type IntrospectionResponse =
       readonly username?: string;
     };
 
+type ActiveIntrospection = Extract<IntrospectionResponse, { readonly active: true }>;
+
 /**
  * RFC 7662: is this token usable right now, and what does it carry? Access tokens get the
  * same checks as a Bearer request, read fresh from the store; refresh tokens must be
- * unconsumed, unexpired, in a live family and for a user and organization still active. Anything else is simply `{active: false}`.
+ * unconsumed, unexpired, in a live family and for a user and organization still active.
+ * A client is told only about tokens issued to itself unless it may introspect any token
+ * (RFC 7662 §4): another client's token is `{active: false}`, exactly like an unknown one, so
+ * the answer reveals neither that it exists nor whose it is. Anything else is simply
+ * `{active: false}` too.
  */
 export async function introspectToken(
   deps: GrantDeps,
+  client: OAuthClientRecord,
   token: string,
   hint: string | undefined,
 ): Promise<IntrospectionResponse> {
@@ -36,7 +44,10 @@ export async function introspectToken(
       kind === 'access'
         ? await introspectAccess(deps, token)
         : await introspectRefresh(deps, token);
-    if (result) return result;
+    if (result) {
+      const visible = client.introspectAnyToken || result.client_id === client.clientId;
+      return visible ? result : { active: false };
+    }
   }
   return { active: false };
 }
@@ -44,7 +55,7 @@ export async function introspectToken(
 async function introspectAccess(
   deps: GrantDeps,
   token: string,
-): Promise<IntrospectionResponse | null> {
+): Promise<ActiveIntrospection | null> {
   // Read fresh: a resource server asking is owed the store's state, not the Bearer check's
   // short memory of it.
   const checked = await checkAccessToken(deps, token, { fresh: true });
@@ -69,7 +80,7 @@ async function introspectAccess(
 async function introspectRefresh(
   deps: GrantDeps,
   token: string,
-): Promise<IntrospectionResponse | null> {
+): Promise<ActiveIntrospection | null> {
   const claims = await deps.tokens.verifyRefreshToken(token);
   if (!claims) return null;
   const record = await deps.store.refreshTokens.findByJti(claims.jti);

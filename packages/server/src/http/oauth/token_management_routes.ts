@@ -54,6 +54,7 @@ export function registerTokenManagementRoutes(
       }
       const result = await introspectToken(
         deps,
+        client,
         requireParam(params, 'token'),
         params.token_type_hint,
       );

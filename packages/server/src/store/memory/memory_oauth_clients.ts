@@ -79,6 +79,7 @@ function applyPatch(found: OAuthClientRecord, patch: OAuthClientPatch): OAuthCli
     skipConsent: keep(patch.skipConsent, found.skipConsent),
     requirePkce: keep(patch.requirePkce, found.requirePkce),
     allowPlainPkce: keep(patch.allowPlainPkce, found.allowPlainPkce),
+    introspectAnyToken: keep(patch.introspectAnyToken, found.introspectAnyToken),
     scopesVersion: keep(patch.scopesVersion, found.scopesVersion),
     updatedAt: keep(patch.updatedAt, found.updatedAt),
   });
@@ -95,6 +96,7 @@ function copy(record: OAuthClientRecord): OAuthClientRecord {
     skipConsent: record.skipConsent,
     requirePkce: record.requirePkce,
     allowPlainPkce: record.allowPlainPkce,
+    introspectAnyToken: record.introspectAnyToken,
     scopesVersion: record.scopesVersion,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

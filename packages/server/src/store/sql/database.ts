@@ -92,6 +92,8 @@ export interface OAuthClientsTable {
   skip_consent: FlagColumn;
   require_pkce: FlagColumn;
   allow_plain_pkce: FlagColumn;
+  /** Added by `0007_client_introspect_any_token`. */
+  introspect_any_token: FlagColumn;
   scopes_version: IntegerColumn;
   created_at: UnixSecondsColumn;
   updated_at: UnixSecondsColumn;

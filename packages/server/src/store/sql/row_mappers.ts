@@ -88,6 +88,7 @@ export function toOAuthClient(row: Selectable<OAuthClientsTable>): OAuthClientRe
     skipConsent: decodeFlag(row.skip_consent),
     requirePkce: decodeFlag(row.require_pkce),
     allowPlainPkce: decodeFlag(row.allow_plain_pkce),
+    introspectAnyToken: decodeFlag(row.introspect_any_token),
     scopesVersion: Number(row.scopes_version),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -39,6 +39,7 @@ export function createSqlOAuthClients({ db, guard }: SqlContext): OAuthClientRep
             skip_consent: encodeFlag(record.skipConsent),
             require_pkce: encodeFlag(record.requirePkce),
             allow_plain_pkce: encodeFlag(record.allowPlainPkce),
+            introspect_any_token: encodeFlag(record.introspectAnyToken),
             scopes_version: record.scopesVersion,
             created_at: record.createdAt,
             updated_at: record.updatedAt,
@@ -103,6 +104,9 @@ function toColumns(patch: OAuthClientPatch): Updateable<OAuthClientsTable> {
   if (patch.skipConsent !== undefined) set.skip_consent = encodeFlag(patch.skipConsent);
   if (patch.requirePkce !== undefined) set.require_pkce = encodeFlag(patch.requirePkce);
   if (patch.allowPlainPkce !== undefined) set.allow_plain_pkce = encodeFlag(patch.allowPlainPkce);
+  if (patch.introspectAnyToken !== undefined) {
+    set.introspect_any_token = encodeFlag(patch.introspectAnyToken);
+  }
   if (patch.scopesVersion !== undefined) set.scopes_version = patch.scopesVersion;
   if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
   return set;

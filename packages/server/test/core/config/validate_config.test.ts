@@ -123,6 +123,31 @@ describe('validateConfig (X-4)', () => {
     expect(configWarnings(production, { masterKeySource: 'env', store: 'postgres' })).toEqual([]);
   });
 
+  it.each([
+    ['a query', 'https://auth.example.com/?tenant=1', /no query or fragment/],
+    ['a fragment', 'https://auth.example.com#x', /no query or fragment/],
+    ['an empty query', 'https://auth.example.com?', /no query or fragment/],
+    ['credentials', 'https://user:pw@auth.example.com', /credentials/],
+    ['an upper-case host', 'https://AUTH.example.com', /use https:\/\/auth\.example\.com$/],
+    [
+      'the default port',
+      'https://auth.example.com:443/id',
+      /use https:\/\/auth\.example\.com\/id$/,
+    ],
+    ['a dot segment', 'https://auth.example.com/a/../id', /use https:\/\/auth\.example\.com\/id$/],
+  ])('an issuer with %s is refused: clients compare it as a string', (_label, issuer, message) => {
+    expect(() => validateConfig({ issuer })).toThrow(message);
+  });
+
+  it('an issuer with a path or a trailing slash is kept, without the slash', () => {
+    expect(validateConfig({ issuer: 'https://auth.example.com/' }).issuer).toBe(
+      'https://auth.example.com',
+    );
+    expect(validateConfig({ issuer: 'https://example.com:8443/auth/' }).issuer).toBe(
+      'https://example.com:8443/auth',
+    );
+  });
+
   it('issuerSource says whether the issuer was set or defaulted to http://<host>:<port>', () => {
     expect(validateConfig({ port: 8081 })).toMatchObject({
       issuer: 'http://127.0.0.1:8081',

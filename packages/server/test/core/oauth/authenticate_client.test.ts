@@ -26,6 +26,7 @@ function client(overrides: Partial<OAuthClientRecord> = {}): OAuthClientRecord {
     skipConsent: false,
     requirePkce: true,
     allowPlainPkce: false,
+    introspectAnyToken: false,
     scopesVersion: 1,
     createdAt: 0,
     updatedAt: 0,
@@ -36,7 +37,6 @@ function client(overrides: Partial<OAuthClientRecord> = {}): OAuthClientRecord {
 const presented = (clientSecret: string | null = SECRET): PresentedClient => ({
   clientId: 'cl1',
   clientSecret,
-  method: 'body',
 });
 
 /** The store, with a count of `findByClientId` calls. */

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config/validate_config.js';
 import { KeygateError } from '../core/errors.js';
+import { NoKeygateDataError } from '../runtime/no_keygate_data_error.js';
+import { SecretUnsealError } from '../secrets/secret_unseal_error.js';
 import { StoreUnavailableError } from '../store/port.js';
 import type { CliIo } from './cli_io.js';
 import { registerApiKeyCommands } from './commands/apikey_commands.js';
@@ -47,6 +49,10 @@ function describeError(error: unknown): string {
   // The database cannot be opened or reached: its message names it (password redacted).
   if (error instanceof StoreUnavailableError) return error.message;
   if (error instanceof Error && error.name === 'MasterKeyError') return error.message;
+  if (error instanceof NoKeygateDataError) return error.message;
+  if (error instanceof SecretUnsealError) {
+    return 'wrong master key: a stored secret does not open with the loaded master key; set KEYGATE_MASTER_KEY (or restore master.key) to the key the data was sealed with';
+  }
   return error instanceof Error ? `unexpected error: ${error.message}` : 'unexpected error';
 }
 

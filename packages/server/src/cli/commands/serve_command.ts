@@ -47,7 +47,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       if (config.port === 0) {
         config = configFor(io, command, { ...flags, port: await findFreePort(config.host) });
       }
-      const runtime = await openRuntime(config, { env: io.env });
+      const runtime = await openRuntime(config, { env: io.env, initialize: true });
       const { logger } = runtime;
       const context = { masterKeySource: runtime.masterKeySource, store: runtime.store.kind };
       for (const warning of configWarnings(config, context)) {

@@ -26,8 +26,9 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-    })
-    .showHelpAfterError('(run keygate --help for usage)');
+      // Usage errors are written by runCli, as one line like every other failure.
+      outputError: () => undefined,
+    });
   registerServeCommand(program, io);
   registerMigrateCommand(program, io);
   registerOrgCommands(program, io);
@@ -56,9 +57,22 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `unexpected error: ${error.message}` : 'unexpected error';
 }
 
+/** `keygate [command …] --help` for the deepest command the arguments name. */
+function helpFor(program: Command, args: readonly string[]): string {
+  const names: string[] = [];
+  let command = program;
+  for (const arg of args) {
+    const sub = command.commands.find((c) => c.name() === arg);
+    if (!sub) break;
+    names.push(arg);
+    command = sub;
+  }
+  return ['keygate', ...names, '--help'].join(' ');
+}
+
 /**
  * Runs the CLI and returns the exit code: 0 on success, 2 for usage errors, 1 otherwise, with
- * a one-line reason on stderr.
+ * a one-line reason on stderr (usage errors point at the command's `--help`).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = buildProgram(io);
@@ -66,7 +80,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync(argv as string[]);
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      // A command group run without its subcommand: commander has printed its help.
+      if (error.code === 'commander.help') return 2;
+      const reason = error.message
+        .replace(/^error: /, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      io.stderr.write(`keygate: ${reason} (see ${helpFor(program, argv.slice(2))})\n`);
+      return 2;
+    }
     io.stderr.write(`keygate: ${describeError(error)}\n`);
     return 1;
   }

@@ -54,6 +54,10 @@ function describeError(error: unknown): string {
   if (error instanceof SecretUnsealError) {
     return 'wrong master key: a stored secret does not open with the loaded master key; set KEYGATE_MASTER_KEY (or restore master.key) to the key the data was sealed with';
   }
+  const system = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (system.syscall === 'listen') {
+    return `cannot listen on ${system.address}:${system.port} (${system.code}); free that port or choose another with --port`;
+  }
   return error instanceof Error ? `unexpected error: ${error.message}` : 'unexpected error';
 }
 

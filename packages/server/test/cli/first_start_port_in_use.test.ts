@@ -29,7 +29,9 @@ it('the start after a failed first start prints the admin password, and it signs
   const env = { KEYGATE_DATA_DIR: dataDir };
   const failed = await serveExpectingRefusal(['--port', String(port)], { env });
   expect(failed.code).not.toBe(0);
-  expect(failed.stderr).toMatch(/EADDRINUSE/);
+  expect(failed.stderr).toContain(
+    `keygate: cannot listen on 127.0.0.1:${port} (EADDRINUSE); free that port or choose another with --port\n`,
+  );
   expect(failed.stderr).not.toMatch(/admin password/);
   await new Promise((closed) => busy.close(closed));
 

@@ -256,7 +256,7 @@ describe('usage', () => {
   it.each([
     [['header', '--key', 'k'], /API secret is required/],
     [['header'], /--key is required/],
-    [['header', '--key', 'k', '--bogus'], /Unknown option '--bogus'/],
+    [['header', '--key', 'k', '--bogus'], /unknown option '--bogus'/],
     [['call', 'GET'], /call needs METHOD and URL/],
     [['call', 'GET', 'ftp://x/', '--key', 'k'], /must be http/],
     [['call', 'GET', 'http://127.0.0.1/', '--auth', 'magic'], /--auth must be one of/],
@@ -265,7 +265,7 @@ describe('usage', () => {
       ['token', 'api-keys', '--client-id', 'c', '--key', 'k'],
       /--url \(or KEYGATE_URL\) is required/,
     ],
-    [['nope'], /unknown command: nope/],
+    [['nope'], /unknown command 'nope'/],
   ])('%j → exit 2 with one line on stderr', async (args, message) => {
     const result = await runClientInProcess(args);
     expect(result.code).toBe(2);

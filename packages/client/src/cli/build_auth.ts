@@ -10,7 +10,7 @@ import {
   clientSecretPost,
 } from '../client_authentication.js';
 import { type CliIo, UsageError } from './cli_io.js';
-import { optionalFlag, type ParsedCommand, requireFlag } from './parse_command.js';
+import { type FlagValues, optionalFlag, requireFlag } from './parse_command.js';
 import { checkOneStdinSecret, readSecret, SECRETS, type SecretSource } from './read_secret.js';
 
 /** The `--auth` values of `keygate-client call`. */
@@ -36,14 +36,14 @@ const NEEDS: Record<AuthKind, SecretSource[]> = {
 
 /** The client authentication for token requests: `--basic` picks HTTP Basic. */
 export function clientAuthenticationFrom(
-  values: ParsedCommand['values'],
+  values: FlagValues,
   clientSecret: string,
 ): ClientAuthentication {
   return values.basic ? clientSecretBasic(clientSecret) : clientSecretPost(clientSecret);
 }
 
 /** Builds the strategy `--auth` names, reading its secrets from env, stdin or a prompt. */
-export async function buildAuth(io: CliIo, values: ParsedCommand['values']): Promise<AuthStrategy> {
+export async function buildAuth(io: CliIo, values: FlagValues): Promise<AuthStrategy> {
   const kind = optionalFlag(values, 'auth') ?? 'wsse';
   if (!(AUTH_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`--auth must be one of ${AUTH_KINDS.join(', ')}`);

@@ -1,29 +1,16 @@
 import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
 import { createKeygateClient } from '../create_keygate_client.js';
 import { KeygateHttpError } from '../errors.js';
 import { AUTH_KINDS, buildAuth } from './build_auth.js';
 import { type CliIo, UsageError } from './cli_io.js';
-import { parseCommand } from './parse_command.js';
-import { SECRETS, secretOptions } from './read_secret.js';
+import { type FlagValues, flagValues } from './parse_command.js';
+import { addSecretOptions, SECRETS } from './read_secret.js';
 
-/** `keygate-client call --help`. */
-export const CALL_HELP = `Usage: keygate-client call <METHOD> <URL> [--auth <kind>] [options]
-
-Makes one authenticated request and prints the response body. Exits 1 when the server
-answers with an HTTP error (the body is still printed, the reason goes to stderr).
-
-Options:
-  --auth <kind>        ${AUTH_KINDS.join(' | ')} (default wsse)
-  --key <key>          wsse, api-keys: the API key
-  --client-id <id>     api-keys, client-credentials: the OAuth client
-  --scope <scopes>     api-keys, client-credentials: scopes to ask for
-  --basic              send the client secret with HTTP Basic
-  --username <login>   legacy-jwt: the user
-  --data <body>        request body; @file reads a file. JSON bodies get
-                       Content-Type: application/json unless --header sets one
-  --header "N: V"      an extra request header (repeatable)
-  --json               print {"status": …, "body": …} instead of the bare body
-  -h, --help           show this help
+const NOTES = `
+Makes one authenticated request and prints the response body. Exits 1 when the server answers
+with an HTTP error (the body is still printed, the reason goes to stderr). JSON bodies given
+with --data get Content-Type: application/json unless --header sets one.
 
 Secrets (environment first, then the -stdin flag, then the inline flag, which warns because
 it is visible in shell history, then an echo-free prompt on a terminal):
@@ -67,27 +54,41 @@ function printBody(io: CliIo, json: boolean, status: number, text: string): void
   }
 }
 
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 /** `keygate-client call METHOD URL`: one authenticated request with any strategy (C-7). */
-export async function callCommand(io: CliIo, args: readonly string[]): Promise<void> {
-  const { values, positionals } = parseCommand(args, {
-    auth: { type: 'string' },
-    key: { type: 'string' },
-    'client-id': { type: 'string' },
-    scope: { type: 'string' },
-    basic: { type: 'boolean' },
-    username: { type: 'string' },
-    data: { type: 'string' },
-    header: { type: 'string', multiple: true },
-    ...secretOptions(SECRETS.apiSecret, SECRETS.clientSecret, SECRETS.password, SECRETS.token),
-  });
-  if (values.help) {
-    io.stdout.write(CALL_HELP);
-    return;
-  }
-  const [method, target, ...extra] = positionals;
+export function registerCallCommand(program: Command, io: CliIo): void {
+  const call = program
+    .command('call')
+    .description(
+      'make one authenticated request (wsse, api-keys, client-credentials, legacy-jwt, bearer)',
+    )
+    .argument('[method]', 'HTTP method, e.g. GET')
+    .argument('[url]', 'the URL to call')
+    .option('--auth <kind>', `${AUTH_KINDS.join(' | ')} (default wsse)`)
+    .option('--key <key>', 'wsse, api-keys: the API key')
+    .option('--client-id <id>', 'api-keys, client-credentials: the OAuth client')
+    .option('--scope <scopes>', 'api-keys, client-credentials: scopes to ask for')
+    .option('--basic', 'send the client secret with HTTP Basic')
+    .option('--username <login>', 'legacy-jwt: the user')
+    .option('--data <body>', 'request body; @file reads a file')
+    .option('--header <line>', 'an extra request header "Name: value" (repeatable)', collect)
+    .option('--json', 'print {"status": …, "body": …} instead of the bare body');
+  addSecretOptions(call, SECRETS.apiSecret, SECRETS.clientSecret, SECRETS.password, SECRETS.token)
+    .addHelpText('after', NOTES)
+    .action((method: string | undefined, target: string | undefined, _options, command: Command) =>
+      callOnce(io, method, target, flagValues(command)),
+    );
+}
+
+async function callOnce(
+  io: CliIo,
+  method: string | undefined,
+  target: string | undefined,
+  values: FlagValues,
+): Promise<void> {
   if (method === undefined || target === undefined)
     throw new UsageError('call needs METHOD and URL');
-  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
   if (!METHOD.test(method)) throw new UsageError(`not an HTTP method: ${method}`);
   let url: URL;
   try {

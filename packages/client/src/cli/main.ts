@@ -1,36 +1,64 @@
+import { Readable, Writable } from 'node:stream';
+import { Command, CommanderError } from 'commander';
 import { KeygateClientError } from '../errors.js';
-import { CALL_HELP, callCommand } from './call_command.js';
+import { registerCallCommand } from './call_command.js';
 import { type CliIo, EXIT, UsageError } from './cli_io.js';
-import { HEADER_HELP, headerCommand } from './header_command.js';
-import { TOKEN_HELP, tokenCommand } from './token_command.js';
+import { registerHeaderCommand } from './header_command.js';
+import { registerTokenCommand } from './token_command.js';
 
-/** `keygate-client --help`. */
-export const MAIN_HELP = `Usage: keygate-client <command> [options]
-
-The integrators' command line for keygate-protected APIs.
-
-Commands:
-  header   print fresh WSSE headers for curl
-  token    run an OAuth grant (api-keys, client-credentials, refresh) and print the token
-  call     make one authenticated request (wsse, api-keys, client-credentials, legacy-jwt, bearer)
-
-Run keygate-client <command> --help for its options. Secrets come from environment variables
-(KEYGATE_SECRET, KEYGATE_CLIENT_SECRET, KEYGATE_PASSWORD, KEYGATE_TOKEN,
-KEYGATE_REFRESH_TOKEN), from standard input, or from an echo-free prompt; never put them on
-the command line if you can avoid it.
+const NOTES = `
+Secrets come from environment variables (KEYGATE_SECRET, KEYGATE_CLIENT_SECRET,
+KEYGATE_PASSWORD, KEYGATE_TOKEN, KEYGATE_REFRESH_TOKEN), from standard input, or from an
+echo-free prompt; never put them on the command line if you can avoid it.
 
 Exit codes: 0 success, 1 the server refused (HTTP or OAuth error, session expired),
 2 usage error, 3 network or unexpected failure.
 `;
 
-const COMMANDS: Record<string, (io: CliIo, args: readonly string[]) => Promise<void>> = {
-  header: headerCommand,
-  token: tokenCommand,
-  call: callCommand,
-};
+/** Builds the `keygate-client` command tree (C-7), parsed by commander like `keygate`'s. */
+export function buildClientProgram(io: CliIo): Command {
+  const program = new Command('keygate-client')
+    .description("The integrators' command line for keygate-protected APIs.")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Usage errors are written by runClientCli, as one line like every other failure.
+      outputError: () => undefined,
+    })
+    .addHelpText('after', NOTES);
+  registerHeaderCommand(program, io);
+  registerTokenCommand(program, io);
+  registerCallCommand(program, io);
+  return program;
+}
+
+/** `keygate-client [command] --help` as printed, for tests and docs. */
+function helpOf(command?: string): string {
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  const program = buildClientProgram({
+    env: {},
+    stdout: sink,
+    stderr: sink,
+    stdin: Readable.from([]),
+  });
+  (program.commands.find((c) => c.name() === command) ?? program).outputHelp();
+  return text;
+}
 
 /** Exported for tests: every command's help text. */
-export const HELP = { main: MAIN_HELP, header: HEADER_HELP, token: TOKEN_HELP, call: CALL_HELP };
+export const HELP = {
+  main: helpOf(),
+  header: helpOf('header'),
+  token: helpOf('token'),
+  call: helpOf('call'),
+};
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -38,24 +66,26 @@ function oneLine(text: string): string {
 
 /**
  * Runs `keygate-client` with the arguments after the program name and returns the exit code,
- * writing one line on stderr for any failure (C-7).
+ * writing one line on stderr for any failure (C-7), usage errors pointing at `--help`.
  */
 export async function runClientCli(args: readonly string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = args;
+  const program = buildClientProgram(io);
+  const [first] = args;
+  const help = program.commands.some((c) => c.name() === first)
+    ? `keygate-client ${first} --help`
+    : 'keygate-client --help';
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      io.stdout.write(MAIN_HELP);
-      return command === undefined ? EXIT.usage : EXIT.ok;
+    if (args.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
     }
-    const run = COMMANDS[command];
-    if (!run) throw new UsageError(`unknown command: ${command}`);
-    await run(io, rest);
+    await program.parseAsync([...args], { from: 'user' });
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(
-        `keygate-client: ${oneLine(error.message)} (see keygate-client ${command && COMMANDS[command] ? `${command} ` : ''}--help)\n`,
-      );
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok;
+    if (error instanceof UsageError || error instanceof CommanderError) {
+      const reason = oneLine(error.message.replace(/^error: /, ''));
+      io.stderr.write(`keygate-client: ${reason} (see ${help})\n`);
       return EXIT.usage;
     }
     if (error instanceof KeygateClientError) {

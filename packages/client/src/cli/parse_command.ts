@@ -1,41 +1,21 @@
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { UsageError } from './cli_io.js';
 
-/** Option declarations as `node:util` `parseArgs` takes them. */
-export type OptionSpec = Record<
-  string,
-  { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
->;
+/** A command's flags by their long name without dashes (`client-id`, `secret-stdin`, …). */
+export type FlagValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
 
-/** Parsed flags and positionals of one command. */
-export interface ParsedCommand {
-  readonly values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  readonly positionals: string[];
-}
-
-/** Options every command accepts. */
-export const COMMON_OPTIONS: OptionSpec = {
-  help: { type: 'boolean', short: 'h' },
-  json: { type: 'boolean' },
-};
-
-/** Strict `parseArgs`: an unknown flag or a missing value is a {@link UsageError}. */
-export function parseCommand(args: readonly string[], options: OptionSpec): ParsedCommand {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: { ...COMMON_OPTIONS, ...options },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+/** The parsed flags of `command`, keyed by long flag name rather than commander's camelCase. */
+export function flagValues(command: Command): FlagValues {
+  const parsed = command.opts<Record<string, string | boolean | string[] | undefined>>();
+  const values: Record<string, string | boolean | string[] | undefined> = {};
+  for (const option of command.options) {
+    if (option.long) values[option.long.replace(/^--/, '')] = parsed[option.attributeName()];
   }
+  return values;
 }
 
 /** A required string flag. */
-export function requireFlag(values: ParsedCommand['values'], name: string): string {
+export function requireFlag(values: FlagValues, name: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value.length === 0)
     throw new UsageError(`--${name} is required`);
@@ -43,14 +23,14 @@ export function requireFlag(values: ParsedCommand['values'], name: string): stri
 }
 
 /** An optional string flag. */
-export function optionalFlag(values: ParsedCommand['values'], name: string): string | undefined {
+export function optionalFlag(values: FlagValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
 /** The base URL from `--url` or `KEYGATE_URL`, checked to be http(s). */
 export function baseUrlFrom(
-  values: ParsedCommand['values'],
+  values: FlagValues,
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   const raw = optionalFlag(values, 'url') ?? env.KEYGATE_URL;

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { type CliIo, UsageError } from './cli_io.js';
 
 /** Where one secret may come from, in order of preference. */
@@ -138,14 +139,17 @@ export const SECRETS = {
   },
 } as const satisfies Record<string, SecretSource>;
 
-/** parseArgs option declarations for a set of secret sources. */
-export function secretOptions(...sources: SecretSource[]) {
-  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+/** Adds each source's `--…-stdin` and inline flags to `command`. */
+export function addSecretOptions(command: Command, ...sources: SecretSource[]): Command {
   for (const source of sources) {
-    options[source.stdinFlag] = { type: 'boolean' };
-    options[source.inlineFlag] = { type: 'string' };
+    command
+      .option(`--${source.stdinFlag}`, `read the ${source.label} from standard input`)
+      .option(
+        `--${source.inlineFlag} <value>`,
+        `the ${source.label} inline (visible in shell history: avoid)`,
+      );
   }
-  return options;
+  return command;
 }
 
 /** Only one secret can come from standard input per run. */

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { apiKeys } from '../auth/api_keys.js';
 import { clientCredentials } from '../auth/client_credentials.js';
 import type { AuthContext } from '../auth_context.js';
@@ -5,26 +6,23 @@ import { noClientSecret } from '../client_authentication.js';
 import { requestToken } from '../request_token.js';
 import { clientAuthenticationFrom } from './build_auth.js';
 import { type CliIo, UsageError } from './cli_io.js';
-import { baseUrlFrom, optionalFlag, parseCommand, requireFlag } from './parse_command.js';
-import { checkOneStdinSecret, readSecret, SECRETS, secretOptions } from './read_secret.js';
+import {
+  baseUrlFrom,
+  type FlagValues,
+  flagValues,
+  optionalFlag,
+  requireFlag,
+} from './parse_command.js';
+import { addSecretOptions, checkOneStdinSecret, readSecret, SECRETS } from './read_secret.js';
 
-/** `keygate-client token --help`. */
-export const TOKEN_HELP = `Usage:
+const NOTES = `
+Runs one OAuth grant at <base>/oauth/token and prints the JSON token response (its keys as
+the server sends them: access_token, token_type, expires_in, refresh_token, scope).
+
+Grants:
   keygate-client token api-keys --url <base> --client-id <id> --key <key> [--scope <s>]
   keygate-client token client-credentials --url <base> --client-id <id> [--scope <s>]
   keygate-client token refresh --url <base> --client-id <id> [--public]
-
-Runs one OAuth grant at <base>/oauth/token and prints the JSON token response.
-
-Options:
-  --url <base>             keygate's base URL (or KEYGATE_URL)
-  --client-id <id>         the OAuth client
-  --key <key>              api-keys: the API key whose user the token acts as
-  --scope <scopes>         space-separated scopes (default: the client's)
-  --basic                  send the client secret with HTTP Basic instead of in the body
-  --public                 refresh: a public client, no client secret
-  --json                   print the response on one line
-  -h, --help               show this help
 
 Secrets (environment first, then the -stdin flag, then the inline flag, which warns because
 it is visible in shell history, then an echo-free prompt on a terminal):
@@ -36,25 +34,29 @@ it is visible in shell history, then an echo-free prompt on a terminal):
 const GRANTS = ['api-keys', 'client-credentials', 'refresh'] as const;
 
 /** `keygate-client token …`: runs a grant and prints the token response (C-7). */
-export async function tokenCommand(io: CliIo, args: readonly string[]): Promise<void> {
-  const { values, positionals } = parseCommand(args, {
-    url: { type: 'string' },
-    'client-id': { type: 'string' },
-    key: { type: 'string' },
-    scope: { type: 'string' },
-    basic: { type: 'boolean' },
-    public: { type: 'boolean' },
-    ...secretOptions(SECRETS.clientSecret, SECRETS.apiSecret, SECRETS.refreshToken),
-  });
-  if (values.help) {
-    io.stdout.write(TOKEN_HELP);
-    return;
-  }
-  const [grant, ...extra] = positionals;
+export function registerTokenCommand(program: Command, io: CliIo): void {
+  const token = program
+    .command('token')
+    .description('run an OAuth grant (api-keys, client-credentials, refresh) and print the token')
+    .argument('[grant]', GRANTS.join(', '))
+    .option('--url <base>', "keygate's base URL (or KEYGATE_URL)")
+    .option('--client-id <id>', 'the OAuth client')
+    .option('--key <key>', 'api-keys: the API key whose user the token acts as')
+    .option('--scope <scopes>', "space-separated scopes (default: the client's)")
+    .option('--basic', 'send the client secret with HTTP Basic instead of in the body')
+    .option('--public', 'refresh: a public client, no client secret')
+    .option('--json', 'print the response on one line');
+  addSecretOptions(token, SECRETS.clientSecret, SECRETS.apiSecret, SECRETS.refreshToken)
+    .addHelpText('after', NOTES)
+    .action((grant: string | undefined, _options, command: Command) =>
+      runGrant(io, grant, flagValues(command)),
+    );
+}
+
+async function runGrant(io: CliIo, grant: string | undefined, values: FlagValues): Promise<void> {
   if (grant === undefined || !(GRANTS as readonly string[]).includes(grant)) {
     throw new UsageError(`token needs a grant: ${GRANTS.join(', ')}`);
   }
-  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
   const context: AuthContext = {
     baseUrl: baseUrlFrom(values, io.env),
     fetch: io.fetch ?? globalThis.fetch.bind(globalThis),

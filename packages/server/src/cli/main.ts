@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config/validate_config.js';
 import { KeygateError } from '../core/errors.js';
+import { NoKeygateDataError } from '../runtime/no_keygate_data_error.js';
+import { SecretUnsealError } from '../secrets/secret_unseal_error.js';
 import { StoreUnavailableError } from '../store/port.js';
 import type { CliIo } from './cli_io.js';
 import { registerApiKeyCommands } from './commands/apikey_commands.js';
@@ -24,8 +26,9 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-    })
-    .showHelpAfterError('(run keygate --help for usage)');
+      // Usage errors are written by runCli, as one line like every other failure.
+      outputError: () => undefined,
+    });
   registerServeCommand(program, io);
   registerMigrateCommand(program, io);
   registerOrgCommands(program, io);
@@ -47,12 +50,33 @@ function describeError(error: unknown): string {
   // The database cannot be opened or reached: its message names it (password redacted).
   if (error instanceof StoreUnavailableError) return error.message;
   if (error instanceof Error && error.name === 'MasterKeyError') return error.message;
+  if (error instanceof NoKeygateDataError) return error.message;
+  if (error instanceof SecretUnsealError) {
+    return 'wrong master key: a stored secret does not open with the loaded master key; set KEYGATE_MASTER_KEY (or restore master.key) to the key the data was sealed with';
+  }
+  const system = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (system.syscall === 'listen') {
+    return `cannot listen on ${system.address}:${system.port} (${system.code}); free that port or choose another with --port`;
+  }
   return error instanceof Error ? `unexpected error: ${error.message}` : 'unexpected error';
+}
+
+/** `keygate [command …] --help` for the deepest command the arguments name. */
+function helpFor(program: Command, args: readonly string[]): string {
+  const names: string[] = [];
+  let command = program;
+  for (const arg of args) {
+    const sub = command.commands.find((c) => c.name() === arg);
+    if (!sub) break;
+    names.push(arg);
+    command = sub;
+  }
+  return ['keygate', ...names, '--help'].join(' ');
 }
 
 /**
  * Runs the CLI and returns the exit code: 0 on success, 2 for usage errors, 1 otherwise, with
- * a one-line reason on stderr.
+ * a one-line reason on stderr (usage errors point at the command's `--help`).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = buildProgram(io);
@@ -60,7 +84,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync(argv as string[]);
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      // A command group run without its subcommand: commander has printed its help.
+      if (error.code === 'commander.help') return 2;
+      const reason = error.message
+        .replace(/^error: /, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      io.stderr.write(`keygate: ${reason} (see ${helpFor(program, argv.slice(2))})\n`);
+      return 2;
+    }
     io.stderr.write(`keygate: ${describeError(error)}\n`);
     return 1;
   }

@@ -1,6 +1,8 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { KeygateConfig } from '../core/config/keygate_config.js';
 import { ConfigError } from '../core/config/validate_config.js';
+import { MissingSchemaError } from '../store/missing_schema_error.js';
 import { type Store, StoreUnavailableError } from '../store/port.js';
 import { migratePostgres } from '../store/postgres/migrate_postgres.js';
 import { openPostgresStore } from '../store/postgres/open_postgres_store.js';
@@ -10,6 +12,7 @@ import { redactDatabaseUrl } from '../store/postgres/redact_database_url.js';
 import type { MigrationReport } from '../store/sql/migrate_to_latest.js';
 import { migrateSqlite } from '../store/sqlite/migrate_sqlite.js';
 import { openSqliteStore } from '../store/sqlite/open_sqlite_store.js';
+import { NoKeygateDataError } from './no_keygate_data_error.js';
 
 /** The SQLite file used when no database URL is configured (S-1). */
 export function defaultSqliteFile(dataDir: string): string {
@@ -75,25 +78,71 @@ function cannotOpen(url: string, error: unknown): StoreUnavailableError {
   );
 }
 
+/** How `openStore` opens the configured database. */
+export interface OpenStoreOptions {
+  /**
+   * True for `keygate serve`: create the database and its schema when missing. Otherwise a
+   * missing SQLite file or a database without keygate's schema is refused with
+   * `NoKeygateDataError`, and nothing is created.
+   */
+  readonly initialize?: boolean;
+  /**
+   * On PostgreSQL, told when the session that listens for other processes' changes is lost
+   * and when it listens again (see `openPostgresDataVersion`).
+   */
+  readonly onPostgresListenerEvent?: (event: PostgresListenerEvent) => void;
+}
+
+/** Says where keygate looked for its database and what sets one up, for `NoKeygateDataError`. */
+function noDataAt(config: KeygateConfig, target: DatabaseTarget): NoKeygateDataError {
+  if (target.kind === 'postgres') {
+    return new NoKeygateDataError(
+      `PostgreSQL database ${redactDatabaseUrl(target.options.url)} has no keygate schema: run \`keygate migrate\` first, or check KEYGATE_DATABASE_URL`,
+    );
+  }
+  if (config.databaseUrl !== null) {
+    return new NoKeygateDataError(
+      `no keygate database at ${resolve(target.file)}: run \`keygate migrate\` first, or check KEYGATE_DATABASE_URL`,
+    );
+  }
+  return new NoKeygateDataError(
+    `no keygate data in ${resolve(config.dataDir)}: run \`keygate serve\` or \`keygate migrate\` first, or pass --data-dir`,
+  );
+}
+
 /**
- * Opens (creating and migrating if needed) the store the configuration names.
+ * Opens the store the configuration names, migrating an older schema to the latest; with
+ * `initialize`, also creates the database and its schema when missing.
  * @param config - the validated configuration.
- * @param onPostgresListenerEvent - on PostgreSQL, told when the session that listens for other
- *   processes' changes is lost and when it listens again (see `openPostgresDataVersion`).
+ * @param options - whether to create a missing database, and the PostgreSQL listener's hook.
+ * @throws NoKeygateDataError without `initialize` when there is no keygate database;
+ *   StoreUnavailableError when PostgreSQL cannot be opened.
  */
 export async function openStore(
   config: KeygateConfig,
-  onPostgresListenerEvent?: (event: PostgresListenerEvent) => void,
+  options: OpenStoreOptions = {},
 ): Promise<Store> {
   const target = databaseTargetFor(config);
-  if (target.kind === 'sqlite') return openSqliteStore({ file: target.file });
+  const migrateOptions = { requireSchema: options.initialize !== true };
   try {
-    return await openPostgresStore(
-      target.options,
-      onPostgresListenerEvent ? { onEvent: onPostgresListenerEvent } : {},
-    );
+    if (target.kind === 'sqlite') {
+      // better-sqlite3 creates a missing file on open: look before opening.
+      if (migrateOptions.requireSchema && !existsSync(target.file)) throw new MissingSchemaError();
+      return await openSqliteStore({ file: target.file }, migrateOptions);
+    }
+    try {
+      return await openPostgresStore(
+        target.options,
+        options.onPostgresListenerEvent ? { onEvent: options.onPostgresListenerEvent } : {},
+        migrateOptions,
+      );
+    } catch (error) {
+      if (error instanceof MissingSchemaError) throw error;
+      throw cannotOpen(target.options.url, error);
+    }
   } catch (error) {
-    throw cannotOpen(target.options.url, error);
+    if (error instanceof MissingSchemaError) throw noDataAt(config, target);
+    throw error;
   }
 }
 

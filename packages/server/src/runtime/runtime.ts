@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { AdminDeps } from '../core/admin/admin_deps.js';
 import type { KeygateConfig } from '../core/config/keygate_config.js';
-import { loadMasterKeys } from '../secrets/load_master_keys.js';
+import { checkMasterKeysOpen } from '../secrets/check_master_keys_open.js';
+import { type LoadedMasterKeys, loadMasterKeys } from '../secrets/load_master_keys.js';
 import type { MasterKeyring } from '../secrets/master_keyring.js';
 import type { Store } from '../store/port.js';
 import { attachRedis } from './attach_redis.js';
@@ -22,20 +23,41 @@ export interface Runtime extends AdminDeps {
 }
 
 /**
- * Opens the store and the master keyring for a command or the server. Store outages are logged
- * (X-3); on PostgreSQL the change listener starts with the first authentication, which only
- * `keygate serve` performs, so other commands never log its losses.
+ * Opens the store and the master keyring for a command or the server, and checks that the
+ * keys open the stored secrets (`checkMasterKeysOpen`). Only with `initialize` (`keygate
+ * serve`) are a missing database and master key file created; otherwise their absence is a
+ * one-line error (`NoKeygateDataError`, `MasterKeyError`) and nothing is written. Store
+ * outages are logged (X-3); on PostgreSQL the change listener starts with the first
+ * authentication, which only `keygate serve` performs, so other commands never log its losses.
  */
 export async function openRuntime(
   config: KeygateConfig,
-  options: { env: NodeJS.ProcessEnv; logger?: Logger; now?: () => number },
+  options: {
+    env: NodeJS.ProcessEnv;
+    logger?: Logger;
+    now?: () => number;
+    initialize?: boolean;
+  },
 ): Promise<Runtime> {
-  const keys = await loadMasterKeys({
-    env: options.env.KEYGATE_MASTER_KEY,
-    dataDir: config.dataDir,
-  });
   const logger = options.logger ?? createLogger(config.logLevel);
-  const opened = await openStore(config, logPostgresListenerEvents(logger));
+  const initialize = options.initialize === true;
+  // The database first: in a directory without one, that is the error to report.
+  const opened = await openStore(config, {
+    initialize,
+    onPostgresListenerEvent: logPostgresListenerEvents(logger),
+  });
+  let keys: LoadedMasterKeys;
+  try {
+    keys = await loadMasterKeys({
+      env: options.env.KEYGATE_MASTER_KEY,
+      dataDir: config.dataDir,
+      create: initialize,
+    });
+    await checkMasterKeysOpen(opened, keys);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
   const { store, warnings } = await attachRedis(config, opened, logger);
   return {
     config,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { MasterKeyError } from './master_key_error.js';
 import { MasterKeyFile } from './master_key_file.js';
 import { MasterKeyring } from './master_keyring.js';
@@ -13,6 +14,11 @@ export interface LoadMasterKeysOptions {
   readonly env?: string | undefined;
   /** The data directory holding `master.key`. */
   readonly dataDir: string;
+  /**
+   * Whether a missing key file is created with a fresh key (default true: `keygate serve` and
+   * `keygate migrate`). When false, a missing file is a `MasterKeyError`.
+   */
+  readonly create?: boolean;
 }
 
 /** The loaded keyring and where it came from. */
@@ -29,7 +35,8 @@ export interface LoadedMasterKeys {
  * Loads the master keys (W-9). With `env` set (from `KEYGATE_MASTER_KEY`): a comma-separated
  * list, primary first, each key 64 hex characters or base64/base64url of 32 bytes. Otherwise
  * `<dataDir>/master.key`, created on first start with a fresh random key (data directory
- * 0700, file 0600, exclusive create so concurrent starts agree on one key). Throws
+ * 0700, file 0600, exclusive create so concurrent starts agree on one key) unless `create` is
+ * false. Throws
  * `MasterKeyError` with a message that says what to fix and never contains a key.
  */
 export async function loadMasterKeys(options: LoadMasterKeysOptions): Promise<LoadedMasterKeys> {
@@ -45,6 +52,11 @@ export async function loadMasterKeys(options: LoadMasterKeysOptions): Promise<Lo
       file: file.path,
       created: false,
     };
+  }
+  if (options.create === false) {
+    throw new MasterKeyError(
+      `no master key: ${resolve(file.path)} does not exist and KEYGATE_MASTER_KEY is unset; restore the key file from a backup or set KEYGATE_MASTER_KEY`,
+    );
   }
   const fresh = new Uint8Array(randomBytes(MASTER_KEY_BYTES));
   if (await file.create([fresh])) {

@@ -15,7 +15,7 @@ export type ResealSecret = (sealed: string, associatedData: string) => string;
 
 /** One holder of sealed secrets that master key rotation re-seals in one all-or-nothing call. */
 export interface MasterKeyResealStep {
-  /** Short name used in results and messages, e.g. `credentials`. */
+  /** Short snake_case name used in results and messages, e.g. `credentials`, `signing_keys`. */
   readonly name: string;
   /** Re-seals every sealed value the step owns; resolves to the number of rows rewritten. */
   run(store: ResealableStore, reseal: ResealSecret): Promise<number>;
@@ -33,7 +33,7 @@ export const MASTER_KEY_RESEAL_STEPS: readonly MasterKeyResealStep[] = Object.fr
       store.credentials.resealAll((record) => reseal(record.secretCiphertext, record.id)),
   },
   {
-    name: 'signingKeys',
+    name: 'signing_keys',
     run: (store, reseal) =>
       store.signingKeys.resealAll((record) => reseal(record.privateJwkSealed, record.kid)),
   },

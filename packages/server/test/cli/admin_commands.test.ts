@@ -10,6 +10,7 @@ let env: Record<string, string>;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'keygate-cli-'));
   env = { KEYGATE_DATA_DIR: dataDir };
+  expect((await runCliInProcess(['migrate'], { env })).code).toBe(0);
 });
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -144,6 +145,7 @@ describe('errors', () => {
 
 describe('migrate', () => {
   it('applies the schema once, then reports it up to date', async () => {
+    env = { KEYGATE_DATA_DIR: join(dataDir, 'fresh') };
     const first = await json(['migrate']);
     expect(first.applied).toEqual([
       '0001_initial',

@@ -12,6 +12,7 @@ let env: Record<string, string>;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'keygate-client-cli-'));
   env = { KEYGATE_DATA_DIR: dataDir };
+  expect((await runCliInProcess(['migrate'], { env })).code).toBe(0);
 });
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 

@@ -11,6 +11,7 @@ import {
 } from '../../src/cli/commands/keys_commands.js';
 import { ensureSigningKey } from '../../src/core/tokens/ensure_signing_key.js';
 import { createTokenWorld, START_MS, type TokenWorld } from '../core/tokens/token_fixtures.js';
+import { runCliInProcess } from '../support/run_cli_in_process.js';
 
 /** `keygate keys rotate|list` (O-11) against an in-memory key table and a frozen clock. */
 let world: TokenWorld;
@@ -195,6 +196,7 @@ describe('keygate keys against the real runtime (SQLite file, master key file)',
       expect(result.code, result.stderr).toBe(0);
       return JSON.parse(result.stdout) as Record<string, unknown>;
     };
+    expect((await runCliInProcess(['migrate'], { env })).code).toBe(0);
     // No key yet: nothing to hand over from, so the first key signs at once.
     const first = await cli(['keys', 'rotate']);
     expect(first).toMatchObject({ status: 'active', supersedes: [] });

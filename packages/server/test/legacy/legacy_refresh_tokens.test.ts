@@ -197,7 +197,7 @@ describe('keygate user set-password (L-3, L-5, K-2)', () => {
       { env, input: 'another good password' },
     );
     expect(ok.code, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ login: 'carol', revokedRefreshTokens: 0 });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ login: 'carol', revoked_refresh_tokens: 0 });
 
     const unknown = await runCliInProcess(['user', 'set-password', 'nobody', '--password-stdin'], {
       env,

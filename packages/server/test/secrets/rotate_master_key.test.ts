@@ -261,7 +261,7 @@ describe('rotateMasterKey with KEYGATE_MASTER_KEY', () => {
     const newOnly = new MasterKeyring([newKey]);
     expect(result).toEqual({
       resealed: 4,
-      resealedByStep: { credentials: 4, signingKeys: 0 },
+      resealedByStep: { credentials: 4, signing_keys: 0 },
       primaryKeyId: newOnly.primaryKeyId,
       source: 'env',
       retiredKeyIds: [oldRing.primaryKeyId],

@@ -45,6 +45,18 @@ export function runKeygate(
   });
 }
 
+/** A server command ended before it printed its listening line. */
+export class ExitedBeforeListeningError extends Error {
+  override readonly name = 'ExitedBeforeListeningError';
+  constructor(
+    readonly code: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly stderr: string,
+  ) {
+    super(`keygate exited (${code ?? signal}) before listening; stderr:\n${stderr}`);
+  }
+}
+
 /** A `keygate serve` child process. */
 export interface ServerProcess {
   readonly url: string;
@@ -116,7 +128,30 @@ export function startListeningProcess(
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`keygate exited (${code ?? signal}) before listening; stderr:\n${stderr}`));
+      reject(new ExitedBeforeListeningError(code, signal, stderr));
     });
   });
+}
+
+/**
+ * Runs `keygate serve …` expecting it to refuse to start: resolves with its exit code and
+ * stderr once it exits. Should it listen instead, it is stopped and the promise rejects.
+ */
+export async function serveExpectingRefusal(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CommandResult> {
+  let server: ServerProcess;
+  try {
+    server = await startListeningProcess(
+      process.execPath,
+      [KEYGATE_BIN, 'serve', ...args],
+      options,
+    );
+  } catch (error) {
+    if (!(error instanceof ExitedBeforeListeningError)) throw error;
+    return { code: error.code, stdout: '', stderr: error.stderr };
+  }
+  await server.stop();
+  throw new Error(`keygate serve ${args.join(' ')} started instead of refusing`);
 }

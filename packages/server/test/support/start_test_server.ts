@@ -13,6 +13,7 @@ import { type RawConfig, validateConfig } from '../../src/core/config/validate_c
 import { ensureSigningKey } from '../../src/core/tokens/ensure_signing_key.js';
 import { buildApp } from '../../src/http/build_app.js';
 import { findFreePort } from '../../src/runtime/find_free_port.js';
+import { MasterKeyFile } from '../../src/secrets/master_key_file.js';
 import { MasterKeyring } from '../../src/secrets/master_keyring.js';
 import { createMemoryStore } from '../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../src/store/port.js';
@@ -62,7 +63,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   } else {
     store = createMemoryStore();
   }
-  const secrets = new MasterKeyring([randomBytes(32)]);
+  const masterKey = new Uint8Array(randomBytes(32));
+  // A SQLite server's directory is a real data directory: `keygate` commands can open it.
+  if (dir !== null) await new MasterKeyFile(dir).create([masterKey]);
+  const secrets = new MasterKeyring([masterKey]);
   await ensureSigningKey({ store, secrets, now: clock.now });
   const app = await buildApp({
     config,

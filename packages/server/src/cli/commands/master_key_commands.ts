@@ -26,7 +26,13 @@ export function registerMasterKeyCommands(program: Command, io: CliIo): void {
           io,
           command,
           `re-encrypted ${result.resealed} secret${result.resealed === 1 ? '' : 's'} under master key ${result.primaryKeyId}${followUp}`,
-          result,
+          {
+            resealed: result.resealed,
+            resealed_by_step: result.resealedByStep,
+            primary_key_id: result.primaryKeyId,
+            source: result.source,
+            retired_key_ids: result.retiredKeyIds,
+          },
         );
       }),
     );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ensureInitialAdmin, type InitialAdmin } from '../../core/admin/ensure_initial_admin.js';
 import { configWarnings } from '../../core/config/config_warnings.js';
+import { requireUsableIssuer } from '../../core/config/require_usable_issuer.js';
 import { ensureSigningKey } from '../../core/tokens/ensure_signing_key.js';
 import { buildApp } from '../../http/build_app.js';
 import { findFreePort } from '../../runtime/find_free_port.js';
@@ -44,10 +45,11 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         ...(options.port ? { port: options.port } : {}),
       };
       let config = configFor(io, command, flags);
+      requireUsableIssuer(config);
       if (config.port === 0) {
         config = configFor(io, command, { ...flags, port: await findFreePort(config.host) });
       }
-      const runtime = await openRuntime(config, { env: io.env });
+      const runtime = await openRuntime(config, { env: io.env, initialize: true });
       const { logger } = runtime;
       const context = { masterKeySource: runtime.masterKeySource, store: runtime.store.kind };
       for (const warning of configWarnings(config, context)) {
@@ -56,13 +58,22 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       for (const warning of runtime.storeWarnings) {
         logger.warn({ event: 'store.unsafe_setting' }, warning);
       }
-      const admin = await ensureInitialAdmin(runtime);
       const signingKey = await ensureSigningKey(runtime);
       if (signingKey.created) {
         logger.info({ event: 'signing_key.created', kid: signingKey.kid }, 'created a signing key');
       }
       const app = await buildApp(runtime);
-      await app.listen({ host: config.host, port: config.port });
+      let admin: InitialAdmin | null;
+      try {
+        await app.listen({ host: config.host, port: config.port });
+        // Only once listening: a first start that cannot listen (port in use) must not leave
+        // an admin behind whose password was never shown.
+        admin = await ensureInitialAdmin(runtime);
+      } catch (error) {
+        await app.close();
+        await runtime.close();
+        throw error;
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;

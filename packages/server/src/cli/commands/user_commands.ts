@@ -78,7 +78,7 @@ export function registerUserCommands(program: Command, io: CliIo): void {
           io,
           command,
           `password of "${changed.user.login}" changed; ${revoked} legacy refresh token${revoked === 1 ? '' : 's'} revoked`,
-          { id: changed.user.id, login: changed.user.login, revokedRefreshTokens: revoked },
+          { id: changed.user.id, login: changed.user.login, revoked_refresh_tokens: revoked },
         );
       }),
     );

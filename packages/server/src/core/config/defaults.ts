@@ -27,7 +27,10 @@ export const CONFIG_DEFAULTS = {
    * noeviction` (S-4). Env `KEYGATE_REDIS_URL`.
    */
   redisUrl: null as string | null,
-  /** Public base URL used as the token issuer; unset means `http://<host>:<port>`. Env `KEYGATE_ISSUER`. */
+  /**
+   * Public base URL used as the token issuer; unset means `http://<host>:<port>`, which
+   * `keygate serve` refuses when host is a wildcard (`0.0.0.0`, `::`). Env `KEYGATE_ISSUER`.
+   */
   issuer: null as string | null,
   /** Realm named in `WWW-Authenticate` challenges. Env `KEYGATE_REALM`. */
   realm: 'keygate',

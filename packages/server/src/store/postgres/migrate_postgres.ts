@@ -1,4 +1,8 @@
-import { type MigrationReport, migrateToLatest } from '../sql/migrate_to_latest.js';
+import {
+  type MigrateOptions,
+  type MigrationReport,
+  migrateToLatest,
+} from '../sql/migrate_to_latest.js';
 import { openPostgresDatabase } from './open_postgres_database.js';
 import type { PostgresOptions } from './postgres_options.js';
 
@@ -16,11 +20,15 @@ const MIGRATION_TIMEOUT_MS = 10 * 60 * 1000;
  * everything applied and does nothing.
  * @param options - the database URL and connection timeout (one connection; statements may run
  *   for up to 10 minutes).
+ * @param migrateOptions - `requireSchema` refuses a database keygate never set up.
  * @returns the names of the migrations this run applied (empty when up to date).
- * @throws Error naming the failed migration (rolled back), or the driver's error when the
- *   database cannot be reached.
+ * @throws MissingSchemaError (with `requireSchema`), Error naming the failed migration (rolled
+ *   back), or the driver's error when the database cannot be reached.
  */
-export async function migratePostgres(options: PostgresOptions): Promise<MigrationReport> {
+export async function migratePostgres(
+  options: PostgresOptions,
+  migrateOptions: MigrateOptions = {},
+): Promise<MigrationReport> {
   const db = openPostgresDatabase(
     {
       url: options.url,
@@ -30,7 +38,7 @@ export async function migratePostgres(options: PostgresOptions): Promise<Migrati
     MIGRATION_TIMEOUT_MS,
   );
   try {
-    return await migrateToLatest(db);
+    return await migrateToLatest(db, migrateOptions);
   } finally {
     await db.destroy();
   }

@@ -1,6 +1,7 @@
 import { countAuthDataWrites } from '../count_auth_data_writes.js';
 import type { Store } from '../port.js';
 import { createSqlStore } from '../sql/create_sql_store.js';
+import type { MigrateOptions } from '../sql/migrate_to_latest.js';
 import { migratePostgres } from './migrate_postgres.js';
 import { openPostgresDatabase } from './open_postgres_database.js';
 import {
@@ -23,14 +24,16 @@ import { translatePostgresError } from './translate_postgres_error.js';
  * @param options - URL, pool size and timeout.
  * @param dataVersionOptions - the clock of `dataVersion`'s time bucket (tests hold it still), and
  *   `onEvent`, told when the listening session is lost and when it listens again.
- * @throws the driver's error when the database cannot be reached, or an Error naming the failed
- *   migration.
+ * @param migrateOptions - `requireSchema` refuses a database keygate never set up.
+ * @throws MissingSchemaError (with `requireSchema`), the driver's error when the database
+ *   cannot be reached, or an Error naming the failed migration.
  */
 export async function openPostgresStore(
   options: PostgresOptions,
   dataVersionOptions: PostgresDataVersionOptions = {},
+  migrateOptions: MigrateOptions = {},
 ): Promise<Store> {
-  await migratePostgres(options);
+  await migratePostgres(options, migrateOptions);
   const db = openPostgresDatabase(options);
   const version = openPostgresDataVersion(options, dataVersionOptions);
   const store = createSqlStore({

@@ -1,4 +1,5 @@
 import { type Kysely, type MigrationProvider, Migrator } from 'kysely';
+import { MissingSchemaError } from '../missing_schema_error.js';
 import type { Database } from './database.js';
 import { ALL_MIGRATIONS } from './migrations/all_migrations.js';
 
@@ -6,6 +7,15 @@ import { ALL_MIGRATIONS } from './migrations/all_migrations.js';
 export interface MigrationReport {
   /** Names of the migrations this run applied, in order; empty when already up to date. */
   readonly applied: readonly string[];
+}
+
+/** How `migrateToLatest` treats a database without keygate's schema. */
+export interface MigrateOptions {
+  /**
+   * Refuse a database on which no migration was ever applied (`MissingSchemaError`) instead of
+   * creating the schema; one with an older schema is still brought up to date.
+   */
+  readonly requireSchema?: boolean;
 }
 
 /** Kysely's bookkeeping tables, prefixed so they are recognisable in a shared PostgreSQL database. */
@@ -23,17 +33,29 @@ const provider: MigrationProvider = {
  * processes at once: Kysely's migrator takes its lock (SQLite: the write transaction;
  * PostgreSQL: an advisory lock) and skips migrations already recorded.
  * @param db - a Kysely instance on any supported dialect.
+ * @param options - whether a database without the schema is refused.
  * @returns the migrations this run applied.
- * @throws Error naming the failed migration (with the driver's error as `cause`); a failed
+ * @throws MissingSchemaError when `requireSchema` is set and no migration was ever applied;
+ *   Error naming the failed migration (with the driver's error as `cause`); a failed
  *   migration's transaction is rolled back.
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  options: MigrateOptions = {},
+): Promise<MigrationReport> {
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
   });
+  if (options.requireSchema) {
+    // Reading what is applied never creates Kysely's bookkeeping tables.
+    const known = await migrator.getMigrations();
+    if (known.every((migration) => migration.executedAt === undefined)) {
+      throw new MissingSchemaError();
+    }
+  }
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;

@@ -1,6 +1,6 @@
 import type { Store } from '../port.js';
 import { createSqlStore } from '../sql/create_sql_store.js';
-import { migrateToLatest } from '../sql/migrate_to_latest.js';
+import { type MigrateOptions, migrateToLatest } from '../sql/migrate_to_latest.js';
 import { openSqliteDatabase, type SqliteFileOptions } from './open_sqlite_database.js';
 import { openSqliteNonceWriter, type SqliteNonceWriter } from './sqlite_nonce_writer.js';
 import { translateSqliteError } from './translate_sqlite_error.js';
@@ -16,14 +16,18 @@ import { translateSqliteError } from './translate_sqlite_error.js';
  * `close()` commits what is queued and closes both connections; `ping()` runs `select 1` and
  * rejects with `StoreUnavailableError` on failure.
  * @param options - the database file, e.g. `./data/keygate.sqlite`.
- * @throws the driver's error when the file cannot be opened, or an Error naming the failed
- *   migration; the connection is closed in both cases.
+ * @param migrateOptions - `requireSchema` refuses a file keygate never set up.
+ * @throws MissingSchemaError (with `requireSchema`), the driver's error when the file cannot be
+ *   opened, or an Error naming the failed migration; the connection is closed in each case.
  */
-export async function openSqliteStore(options: SqliteFileOptions): Promise<Store> {
+export async function openSqliteStore(
+  options: SqliteFileOptions,
+  migrateOptions: MigrateOptions = {},
+): Promise<Store> {
   const db = openSqliteDatabase(options);
   let writer: SqliteNonceWriter;
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, migrateOptions);
     writer = openSqliteNonceWriter({ file: options.file });
   } catch (error) {
     await db.destroy();

@@ -7,7 +7,7 @@ import { runClientInProcess } from './support/run_client_cli.js';
 
 /**
  * `keygate` and `keygate-client` speak alike: every `--json` object uses the snake_case key
- * names SPEC K documents (`{id, key, secret}`, `{client_id, client_secret}`), the same thing
+ * names K-1 documents (`{id, key, secret}`, `{client_id, client_secret}`), the same thing
  * has the same name in both (a WSSE header), and a usage mistake gets the same one line from
  * both, as both parse their arguments with commander.
  */

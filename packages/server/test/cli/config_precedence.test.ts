@@ -7,7 +7,7 @@ import { findFreePort } from '../../src/runtime/find_free_port.js';
 import { KEYGATE_BIN, startListeningProcess } from '../support/keygate_process.js';
 
 /**
- * SPEC K, X-4: the same settings come from flags, environment variables and a config file;
+ * K-1, X-4: the same settings come from flags, environment variables and a config file;
  * flags win over the environment, which wins over the file. Shown for host, port and data
  * directory with `keygate serve`: where it listens and where it writes its database.
  */

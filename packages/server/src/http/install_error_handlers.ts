@@ -10,8 +10,9 @@ import { sendRequestError } from './send_request_error.js';
  * generic 500 whose details go only to the log.
  */
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) =>
-    sendJsonError(reply, 404, 'not_found', `No route for ${request.method} ${request.url}.`),
+  // The URL is not repeated: its path or query may carry a token or a code.
+  app.setNotFoundHandler((_request, reply) =>
+    sendJsonError(reply, 404, 'not_found', 'There is no endpoint at this address.'),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof StoreUnavailableError) {

@@ -13,8 +13,16 @@ export const REQUEST_LIMITS = Object.freeze({
   fields: 64,
   /** Times one authorization request parameter may repeat (repeats are refused in `core`). */
   repeats: 8,
-  /** Any field not listed below (RFC 6749 §3.1: unknown parameters are ignored). */
-  otherField: 1024,
+  /**
+   * A field keygate does not read (RFC 6749 §3.1: unknown parameters are ignored), roomy
+   * enough for what other servers' clients add (an OpenID Connect `claims` or `request`).
+   */
+  otherField: 4096,
+  /**
+   * The short fields: `grant_type`, `response_type`, `token_type_hint`, PKCE values, the
+   * `api_keys` grant's `key`, `created_at` and `digest`, form fields such as `csrf_token`.
+   */
+  shortField: 1024,
   /** Logins and organization names or ids (logins are at most 128, see `checkName`). */
   username: 1024,
   /** L-5: a password is 8–1024 characters; a longer one cannot be anyone's. */

@@ -15,7 +15,7 @@ function parameter(maxLength: number) {
 }
 
 const formFields = {
-  csrf_token: stringField(L.otherField),
+  csrf_token: stringField(L.shortField),
   request: stringField(L.sealedRequest),
 };
 
@@ -28,13 +28,13 @@ export const AUTHORIZE_SCHEMAS = Object.freeze({
     type: 'object',
     maxProperties: L.fields,
     properties: {
-      response_type: parameter(L.otherField),
+      response_type: parameter(L.shortField),
       client_id: parameter(L.clientId),
       redirect_uri: parameter(L.redirectUri),
       scope: parameter(L.scope),
       state: parameter(L.state),
-      code_challenge: parameter(L.otherField),
-      code_challenge_method: parameter(L.otherField),
+      code_challenge: parameter(L.shortField),
+      code_challenge_method: parameter(L.shortField),
     },
     additionalProperties: parameter(L.otherField),
   } as const,
@@ -45,7 +45,7 @@ export const AUTHORIZE_SCHEMAS = Object.freeze({
   }),
   consentForm: flatObjectSchema({
     ...formFields,
-    decision: stringField(L.otherField),
-    organization_id: stringField(L.otherField),
+    decision: stringField(L.shortField),
+    organization_id: stringField(L.shortField),
   }),
 });

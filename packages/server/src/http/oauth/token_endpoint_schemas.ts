@@ -22,16 +22,16 @@ export const TOKEN_ENDPOINT_SCHEMAS = Object.freeze({
     headers,
     body: flatObjectSchema({
       ...clientFields,
-      grant_type: stringField(L.otherField),
+      grant_type: stringField(L.shortField),
       code: stringField(L.code),
       redirect_uri: stringField(L.redirectUri),
-      code_verifier: stringField(L.otherField),
+      code_verifier: stringField(L.shortField),
       refresh_token: stringField(L.token),
       scope: stringField(L.scope),
-      key: stringField(L.otherField),
+      key: stringField(L.shortField),
       nonce: stringField(L.nonce),
-      created_at: stringField(L.otherField),
-      digest: stringField(L.otherField),
+      created_at: stringField(L.shortField),
+      digest: stringField(L.shortField),
     }),
   },
   tokenManagement: {
@@ -39,7 +39,7 @@ export const TOKEN_ENDPOINT_SCHEMAS = Object.freeze({
     body: flatObjectSchema({
       ...clientFields,
       token: stringField(L.token),
-      token_type_hint: stringField(L.otherField),
+      token_type_hint: stringField(L.shortField),
     }),
   },
 });

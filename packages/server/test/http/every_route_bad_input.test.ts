@@ -14,12 +14,14 @@ import { seedCredential, startTestServer, type TestServer } from '../support/sta
  * Bodies: JSON with wrong types, nesting, arrays, repeated keys and huge strings; forms with
  * repeated fields; invalid UTF-8; wrong content types. Query strings with repeats and bad
  * escapes. Headers: malformed credentials of every scheme. Sign-in and consent forms are also
- * sent with a valid CSRF envelope, so the fields behind the CSRF check are reached too.
+ * sent with a valid CSRF envelope, and token endpoint bodies with a real client's
+ * credentials, so the fields behind the CSRF check and client authentication are reached too.
  */
 let server: TestServer;
 let routes: { method: string; url: string }[];
 const pool: string[] = [];
 const envelopes: { cookie: string; fields: Record<string, string> }[] = [];
+let authorizeQuery = '';
 
 /** The routes of `app`, read from its route tree. */
 function registeredRoutes(app: FastifyInstance): { method: string; url: string }[] {
@@ -58,6 +60,10 @@ beforeAll(async () => {
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'api_keys'],
   });
   const credential = await seedCredential(server, 'dave');
+  envelopes.push({
+    cookie: '',
+    fields: { client_id: client.clientId, client_secret: client.clientSecret ?? '' },
+  });
   pool.push(
     client.clientId,
     client.clientSecret ?? '',
@@ -83,7 +89,9 @@ beforeAll(async () => {
   );
   // A browser on the sign-in page, and one signed in (on the consent page).
   const browser = new FormBrowser();
-  const login = await browser.get(authorizeUrl(server, client).url);
+  const { url } = authorizeUrl(server, client);
+  authorizeQuery = new URL(url).search.slice(1);
+  const login = await browser.get(url);
   envelopes.push({ cookie: browser.cookieHeader(), fields: hiddenFields(login.body) });
   const signedIn = await browser.post(`${server.url}/oauth/login`, {
     ...hiddenFields(login.body),
@@ -108,6 +116,10 @@ const form = (pairs: [string, string][]) => new URLSearchParams(pairs).toString(
 /** A JSON object written by hand, so keys can repeat. */
 const jsonWithRepeats = (pairs: [string, unknown][]) =>
   `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`;
+
+/** `arbitrary` one time in ten, null otherwise. */
+const rarely = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary, weight: 1 });
 
 /** Arbitrary requests; built once the pool of real values is known. */
 function requestArbitrary() {
@@ -196,12 +208,17 @@ function requestArbitrary() {
 
   return fc.record({
     route: fc.nat(),
-    otherMethod: fc.option(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH')),
+    otherMethod: rarely(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH')),
     query: fc.option(query),
     headers,
     body,
     envelope: fc.option(
-      fc.tuple(fc.nat(), fc.array(fc.tuple(fieldName(), jsonValue), { maxLength: 4 })),
+      fc.tuple(
+        fc.nat(),
+        fc.boolean(),
+        fc.array(fc.tuple(fieldName(), jsonValue), { maxLength: 4 }),
+      ),
+      { freq: 2 },
     ),
   });
 }
@@ -221,24 +238,33 @@ it('no input at any route gets a 5xx', { timeout: 120_000 }, async () => {
       const sent: Record<string, string> = { ...sample.headers };
       let payload: string | Buffer | undefined = sample.body?.payload;
       if (sample.body?.type) sent['content-type'] = sample.body.type;
+      let query = sample.query;
+      const asString = ([k, v]: [string, unknown]): [string, string] => [
+        k,
+        typeof v === 'string' ? v : JSON.stringify(v),
+      ];
+      if (sample.envelope && route.method !== 'POST') {
+        // A real client's authorization request with arbitrary parameters added.
+        query = `${authorizeQuery}&${form(sample.envelope[2].map(asString))}`;
+      }
       if (sample.envelope && route.method === 'POST') {
-        // Past the CSRF check: a real envelope plus arbitrary fields, as form or JSON.
-        const [which, extra] = sample.envelope;
+        // Past the CSRF check or client authentication: real fields plus arbitrary ones.
+        const [which, asJson, extra] = sample.envelope;
         const envelope = envelopes[which % envelopes.length];
         if (!envelope) throw new Error('no envelopes');
-        sent.cookie = envelope.cookie;
+        if (envelope.cookie !== '') sent.cookie = envelope.cookie;
         const pairs: [string, unknown][] = [...Object.entries(envelope.fields), ...extra];
-        if (which % 2 === 0) {
+        if (asJson) {
           sent['content-type'] = 'application/json';
           payload = jsonWithRepeats(pairs);
         } else {
           sent['content-type'] = 'application/x-www-form-urlencoded';
-          payload = form(pairs.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+          payload = form(pairs.map(asString));
         }
       }
       const response = await server.app.inject({
         method: method as 'GET',
-        url: sample.query === null ? route.url : `${route.url}?${sample.query}`,
+        url: query === null ? route.url : `${route.url}?${query}`,
         headers: sent,
         ...(payload === undefined || method === 'GET' ? {} : { payload }),
       });

@@ -53,7 +53,8 @@ const FIELD_NAMES = [
 ];
 
 beforeAll(async () => {
-  server = await startTestServer({ store: 'sqlite' });
+  // Behind a proxy, so X-Forwarded-For is read too.
+  server = await startTestServer({ store: 'sqlite', config: { trustProxy: true } });
   routes = registeredRoutes(server.app);
   const user = await createPasswordUser(server);
   const client = await createClient(server, {
@@ -196,6 +197,8 @@ function requestArbitrary() {
           ),
       ),
       'x-auth-token': text(),
+      'x-forwarded-for': fc.oneof(fc.string({ maxLength: 60 }), fc.ipV4(), fc.ipV6()),
+      host: fc.oneof(fc.string({ maxLength: 60 }), fc.domain()),
       cookie: fc.oneof(
         fc.string({ maxLength: 100 }),
         text()

@@ -9,9 +9,11 @@ import { SigningKeyCache } from '../core/tokens/signing_key_cache.js';
 import { VerifiedTokenCache } from '../core/tokens/verified_token_cache.js';
 import { CredentialCache } from '../core/wsse/credential_cache.js';
 import type { WssePrincipal, WsseVerifierDeps } from '../core/wsse/verify_username_token.js';
+import { answerFrameworkError } from './answer_framework_error.js';
 import type { AppDeps } from './app_deps.js';
 import { createAuthenticationHook } from './authenticate_request.js';
 import { installErrorHandlers } from './install_error_handlers.js';
+import { installJsonBodyParser } from './install_json_body_parser.js';
 import { registerLegacyTokenRoutes } from './legacy/legacy_token_routes.js';
 import { registerWsseTokenRoute } from './legacy/wsse_token_route.js';
 import { registerAuthorizeRoutes } from './oauth/authorize_routes.js';
@@ -37,9 +39,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     http: { maxHeaderSize: MAX_REQUEST_HEADER_BYTES },
     bodyLimit: 64 * 1024,
+    frameworkErrors: answerFrameworkError,
+    // Route schemas check what was sent: a number is not a string, a repeated form field (an
+    // array) is not a string, and nothing is dropped or filled in behind the handler's back.
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, allowUnionTypes: true },
+    },
   });
   app.decorateRequest('principal', null);
   await app.register(formbody);
+  installJsonBodyParser(app);
   installErrorHandlers(app);
   registerHealthRoutes(app, store);
 

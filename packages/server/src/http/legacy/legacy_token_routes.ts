@@ -7,6 +7,7 @@ import {
 } from '../../core/legacy/read_legacy_request.js';
 import { refreshLegacyToken } from '../../core/legacy/refresh_legacy_token.js';
 import { signInForLegacyToken } from '../../core/legacy/sign_in_for_legacy_token.js';
+import { LEGACY_TOKEN_SCHEMAS } from './legacy_token_schemas.js';
 import { sendLegacyError } from './send_legacy_error.js';
 
 /**
@@ -22,41 +23,49 @@ export function registerLegacyTokenRoutes(
   deps: LegacyDeps,
   realm: string,
 ): void {
-  app.post('/auth/api/v1/token/password', async (request, reply) => {
-    try {
-      const body = await signInForLegacyToken(deps, readPasswordTokenRequest(request.body));
-      request.log.info(
-        { event: 'legacy_token.issued', via: 'password', refresh: 'refresh_token' in body },
-        'legacy token issued',
-      );
-      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
-    } catch (error) {
-      if (sendLegacyError(reply, error, realm)) {
+  app.post(
+    '/auth/api/v1/token/password',
+    { schema: { body: LEGACY_TOKEN_SCHEMAS.password } },
+    async (request, reply) => {
+      try {
+        const body = await signInForLegacyToken(deps, readPasswordTokenRequest(request.body));
         request.log.info(
-          { event: 'legacy_token.refused', via: 'password', code: (error as LegacyError).code },
-          'refused',
+          { event: 'legacy_token.issued', via: 'password', refresh: 'refresh_token' in body },
+          'legacy token issued',
         );
-        return reply;
+        return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
+      } catch (error) {
+        if (sendLegacyError(reply, error, realm)) {
+          request.log.info(
+            { event: 'legacy_token.refused', via: 'password', code: (error as LegacyError).code },
+            'refused',
+          );
+          return reply;
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 
-  app.post('/auth/api/v1/token/refresh', async (request, reply) => {
-    try {
-      const { token } = readRefreshTokenRequest(request.body);
-      const body = await refreshLegacyToken(deps, token);
-      request.log.info({ event: 'legacy_token.issued', via: 'refresh' }, 'legacy token issued');
-      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
-    } catch (error) {
-      if (sendLegacyError(reply, error, realm)) {
-        request.log.info(
-          { event: 'legacy_token.refused', via: 'refresh', code: (error as LegacyError).code },
-          'refused',
-        );
-        return reply;
+  app.post(
+    '/auth/api/v1/token/refresh',
+    { schema: { body: LEGACY_TOKEN_SCHEMAS.refresh } },
+    async (request, reply) => {
+      try {
+        const { token } = readRefreshTokenRequest(request.body);
+        const body = await refreshLegacyToken(deps, token);
+        request.log.info({ event: 'legacy_token.issued', via: 'refresh' }, 'legacy token issued');
+        return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
+      } catch (error) {
+        if (sendLegacyError(reply, error, realm)) {
+          request.log.info(
+            { event: 'legacy_token.refused', via: 'refresh', code: (error as LegacyError).code },
+            'refused',
+          );
+          return reply;
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 }

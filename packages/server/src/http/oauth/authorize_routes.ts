@@ -13,6 +13,7 @@ import { renderConsentPage } from '../../web/consent_page.js';
 import { renderErrorPage } from '../../web/error_page.js';
 import { renderLoginPage } from '../../web/login_page.js';
 import { PAGE_STYLESHEET } from '../../web/page_layout.js';
+import { AUTHORIZE_SCHEMAS } from './authorize_schemas.js';
 import {
   csrfMatches,
   csrfToken,
@@ -169,8 +170,13 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     if (!validation) return reply;
     return continueAuthorization(request, reply, query, validation);
   };
-  app.get('/oauth/authorize', authorize);
-  app.get('/authorize', authorize);
+  const asPage = { errorFormat: 'page' as const };
+  const authorizeOptions = {
+    schema: { querystring: AUTHORIZE_SCHEMAS.authorizeQuery },
+    config: asPage,
+  };
+  app.get('/oauth/authorize', authorizeOptions, authorize);
+  app.get('/authorize', authorizeOptions, authorize);
 
   app.get('/oauth/assets/keygate.css', async (_request, reply) =>
     reply
@@ -192,60 +198,68 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     return null;
   };
 
-  app.post('/oauth/login', async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const rejected = formRejected(request, reply, form);
-    if (rejected) return rejected;
-    const query = openAuthorizationQuery(deps.sealer, form.request);
-    if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
-    const user = await signInWithPassword(deps.store, form.username ?? '', form.password ?? '');
-    if (!user) {
-      request.log.info({ event: 'login.failure' }, 'sign-in refused');
-      setFlash(reply, LOGIN_FAILED, deps.secureCookies);
-    } else {
-      request.log.info({ event: 'login.success', userId: user.id }, 'signed in');
-      writeSession(
-        reply,
-        deps.sealer,
-        { userId: user.id, expiresAt: nowSeconds() + deps.sessionLifetimeSeconds },
-        deps.sessionLifetimeSeconds,
-        deps.secureCookies,
-      );
-    }
-    return reply.header('cache-control', 'no-store').redirect(`/oauth/authorize?${query}`, 303);
-  });
+  app.post(
+    '/oauth/login',
+    { schema: { body: AUTHORIZE_SCHEMAS.loginForm }, config: asPage },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const rejected = formRejected(request, reply, form);
+      if (rejected) return rejected;
+      const query = openAuthorizationQuery(deps.sealer, form.request);
+      if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
+      const user = await signInWithPassword(deps.store, form.username ?? '', form.password ?? '');
+      if (!user) {
+        request.log.info({ event: 'login.failure' }, 'sign-in refused');
+        setFlash(reply, LOGIN_FAILED, deps.secureCookies);
+      } else {
+        request.log.info({ event: 'login.success', userId: user.id }, 'signed in');
+        writeSession(
+          reply,
+          deps.sealer,
+          { userId: user.id, expiresAt: nowSeconds() + deps.sessionLifetimeSeconds },
+          deps.sessionLifetimeSeconds,
+          deps.secureCookies,
+        );
+      }
+      return reply.header('cache-control', 'no-store').redirect(`/oauth/authorize?${query}`, 303);
+    },
+  );
 
-  app.post('/oauth/consent', async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const rejected = formRejected(request, reply, form);
-    if (rejected) return rejected;
-    const query = openAuthorizationQuery(deps.sealer, form.request);
-    if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
-    const validation = await validated(reply, query, 'POST');
-    if (!validation) return reply;
-    const session = readSession(request, deps.sealer, nowSeconds());
-    const user = session ? await deps.store.users.findById(session.userId) : null;
-    if (!user || user.disabledAt !== null) {
-      return reply.redirect(`/oauth/authorize?${query}`, 303);
-    }
-    const back = (params: Record<string, string | null>) =>
-      reply
+  app.post(
+    '/oauth/consent',
+    { schema: { body: AUTHORIZE_SCHEMAS.consentForm }, config: asPage },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const rejected = formRejected(request, reply, form);
+      if (rejected) return rejected;
+      const query = openAuthorizationQuery(deps.sealer, form.request);
+      if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
+      const validation = await validated(reply, query, 'POST');
+      if (!validation) return reply;
+      const session = readSession(request, deps.sealer, nowSeconds());
+      const user = session ? await deps.store.users.findById(session.userId) : null;
+      if (!user || user.disabledAt !== null) {
+        return reply.redirect(`/oauth/authorize?${query}`, 303);
+      }
+      const back = (params: Record<string, string | null>) =>
+        reply
+          .header('cache-control', 'no-store')
+          .redirect(redirectWithParams(validation.request.redirectUri, params), 303);
+      if (form.decision !== 'approve') {
+        return back({
+          error: 'access_denied',
+          error_description: 'the user denied the request',
+          state: validation.request.state,
+          iss: deps.issuer,
+        });
+      }
+      const organizations = await activeOrganizations(user.id);
+      const chosen = organizations.find((o) => o.id === form.organization_id);
+      if (!chosen)
+        return errorPage(reply, 400, 'Choose an organization', 'Pick one of your organizations.');
+      return reply
         .header('cache-control', 'no-store')
-        .redirect(redirectWithParams(validation.request.redirectUri, params), 303);
-    if (form.decision !== 'approve') {
-      return back({
-        error: 'access_denied',
-        error_description: 'the user denied the request',
-        state: validation.request.state,
-        iss: deps.issuer,
-      });
-    }
-    const organizations = await activeOrganizations(user.id);
-    const chosen = organizations.find((o) => o.id === form.organization_id);
-    if (!chosen)
-      return errorPage(reply, 400, 'Choose an organization', 'Pick one of your organizations.');
-    return reply
-      .header('cache-control', 'no-store')
-      .redirect(await issue(validation, user.id, chosen.id), 303);
-  });
+        .redirect(await issue(validation, user.id, chosen.id), 303);
+    },
+  );
 }

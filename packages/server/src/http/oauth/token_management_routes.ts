@@ -4,10 +4,10 @@ import type { GrantDeps } from '../../core/oauth/grant_deps.js';
 import { introspectToken } from '../../core/oauth/introspect_token.js';
 import { OAuthError } from '../../core/oauth/oauth_error.js';
 import { revokeToken } from '../../core/oauth/revoke_token.js';
-import { requireParam } from '../../core/oauth/token_request.js';
+import { requireParam, type TokenParams } from '../../core/oauth/token_request.js';
 import { readClientCredentials } from './read_client_credentials.js';
-import { readTokenParams } from './read_token_params.js';
 import { sendOAuthError } from './send_oauth_error.js';
+import { TOKEN_ENDPOINT_SCHEMAS } from './token_endpoint_schemas.js';
 
 /** `POST /oauth/revoke` (RFC 7009) and `POST /oauth/introspect` (RFC 7662). */
 export function registerTokenManagementRoutes(
@@ -16,7 +16,7 @@ export function registerTokenManagementRoutes(
   realm: string,
 ): void {
   async function authenticated(request: FastifyRequest) {
-    const params = readTokenParams(request.body);
+    const params = request.body as TokenParams;
     const presented = readClientCredentials(request.headers.authorization, params);
     if (!presented)
       throw new OAuthError('invalid_client', 'client authentication is required', 401);
@@ -35,8 +35,14 @@ export function registerTokenManagementRoutes(
       }
     };
 
+  const options = {
+    schema: TOKEN_ENDPOINT_SCHEMAS.tokenManagement,
+    config: { errorFormat: 'oauth' as const },
+  };
+
   app.post(
     '/oauth/revoke',
+    options,
     handle(async (request, reply) => {
       const { params, client } = await authenticated(request);
       await revokeToken(deps, client, requireParam(params, 'token'));
@@ -47,6 +53,7 @@ export function registerTokenManagementRoutes(
 
   app.post(
     '/oauth/introspect',
+    options,
     handle(async (request, reply) => {
       const { params, client } = await authenticated(request);
       if (client.secretHash === null) {

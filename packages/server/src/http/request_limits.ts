@@ -1,3 +1,4 @@
+import { REDIRECT_URI_MAX_LENGTH } from '../core/oauth/checks/redirect_uri.js';
 import { PASSWORD_MAX_LENGTH } from '../core/passwords/check_password_policy.js';
 import { TOKEN_DEFAULTS } from '../core/tokens/token_defaults.js';
 
@@ -35,8 +36,8 @@ export const REQUEST_LIMITS = Object.freeze({
   token: TOKEN_DEFAULTS.maxTokenLength,
   /** Authorization codes (keygate issues 43 characters). */
   code: 512,
-  /** `redirect_uri`. */
-  redirectUri: 4096,
+  /** `redirect_uri`: as long as registration allows. */
+  redirectUri: REDIRECT_URI_MAX_LENGTH,
   /** `scope`, space-separated tokens. */
   scope: 4096,
   /** `state`, echoed byte-exact to the client (O-3). */

@@ -154,6 +154,11 @@ describe('a table of redirect URIs at registration', () => {
     ['a registered state', 'http://127.0.0.1/cb?x=1&state=s', /"state" query parameter/],
     ['a registered iss', 'http://127.0.0.1/cb?iss=x', /"iss" query parameter/],
     ['a registered error', 'http://127.0.0.1/cb?error', /"error" query parameter/],
+    [
+      'a URI longer than the authorize endpoint takes',
+      `http://127.0.0.1/cb?x=${'a'.repeat(4096)}`,
+      /at most 4096 characters/,
+    ],
   ])('refuses %s', (_label, uri, message) => {
     expect(() => checkRedirectUriForRegistration(uri)).toThrow(message);
   });

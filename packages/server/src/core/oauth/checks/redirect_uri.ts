@@ -1,5 +1,11 @@
 import { InvalidInputError } from '../../errors.js';
 
+/**
+ * The longest redirect URI keygate registers: the authorize and token endpoints refuse a
+ * longer `redirect_uri`, so a client registered with one could never finish a sign-in.
+ */
+export const REDIRECT_URI_MAX_LENGTH = 4096;
+
 /** Parameters keygate appends to a redirect (O-3, RFC 9207); a registered query must not hold them. */
 const RESPONSE_PARAMETERS = ['code', 'state', 'iss', 'error', 'error_description', 'error_uri'];
 
@@ -37,7 +43,7 @@ function hasDotSegment(path: string): boolean {
  * Checks a redirect URI at client registration (O-2) and returns it unchanged: matching is by
  * exact string, and the redirect is that string with the response parameters appended, so
  * what is registered must already be the one spelling every URL parser agrees on. Refused:
- * whitespace, control and non-ASCII characters, fragments, wildcards, backslashes, schemes
+ * URIs over {@link REDIRECT_URI_MAX_LENGTH} characters, whitespace, control and non-ASCII characters, fragments, wildcards, backslashes, schemes
  * other than http and https, credentials, broken percent-encoding, dot segments (also
  * encoded), a query holding a response parameter (`code`, `state`, `iss`, `error…`), and
  * anything a WHATWG URL parser would rewrite (`new URL(uri).href !== uri`): upper-case scheme
@@ -47,6 +53,11 @@ function hasDotSegment(path: string): boolean {
  */
 export function checkRedirectUriForRegistration(uri: string): string {
   const quoted = JSON.stringify(uri);
+  if (uri.length > REDIRECT_URI_MAX_LENGTH) {
+    throw new InvalidInputError(
+      `a redirect URI must be at most ${REDIRECT_URI_MAX_LENGTH} characters long (this one has ${uri.length})`,
+    );
+  }
   const refuse = (why: string) => new InvalidInputError(`redirect URI ${quoted} ${why}`);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\u0000-\u0020\u007f]/.test(uri)) {

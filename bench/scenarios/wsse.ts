@@ -1,33 +1,26 @@
-/** What `GET /api/v1/me` answered once. */
-export interface MeAnswer {
-  readonly status: number;
-  /** The body exactly as sent. */
-  readonly body: string;
-}
+/**
+ * The `wsse` scenario: keygate's `GET /api/v1/me` with a fresh `X-WSSE` header on every
+ * request, compared with the bare route (which gets the same header and ignores it).
+ *
+ * @packageDocumentation
+ */
+import { errorCode, getMe } from '../lib/http_answers.js';
+import type { LoadRequest } from '../lib/run_load.js';
 
 /**
- * `GET <baseUrl>/api/v1/me` once, with `headers` (e.g. `x-wsse` or `authorization`), 10 s at
- * most.
+ * `GET /api/v1/me` with a fresh X-WSSE header on every request: keygate's WSSE scenario, and
+ * the bare route (which ignores the header, so the client does the same work for both).
+ * Every 2xx body must be `expectedBody` exactly.
  */
-export async function getMe(
-  baseUrl: string,
-  headers: Readonly<Record<string, string>> = {},
-): Promise<MeAnswer> {
-  const response = await fetch(`${baseUrl}/api/v1/me`, {
-    headers,
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: response.status, body: await response.text() };
-}
-
-/** The `error` code of a JSON error body; undefined when there is none. */
-export function errorCode(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown };
-    return typeof parsed.error === 'string' ? parsed.error : undefined;
-  } catch {
-    return undefined;
-  }
+export function wsseMeRequest(wsseHeader: () => string, expectedBody: string): LoadRequest {
+  return {
+    method: 'GET',
+    path: '/api/v1/me',
+    prepare(request) {
+      request.headers['x-wsse'] = wsseHeader();
+    },
+    check: (body) => body === expectedBody,
+  };
 }
 
 /**
@@ -63,21 +56,4 @@ export async function checkKeygateAuthenticates(
     throw new Error(`keygate answered ${replay.status} to a replayed header; expected 401`);
   }
   return first.body;
-}
-
-/**
- * Checks the bare server answers 200 with `expectedBody` to a request carrying a header.
- * @throws Error when it does not.
- */
-export async function checkBareAnswers(
-  baseUrl: string,
-  header: string,
-  expectedBody: string,
-): Promise<void> {
-  const answer = await getMe(baseUrl, { 'x-wsse': header });
-  if (answer.status !== 200 || answer.body !== expectedBody) {
-    throw new Error(
-      `bare server answered ${answer.status} ${answer.body}; expected 200 and keygate's body`,
-    );
-  }
 }

@@ -53,10 +53,22 @@ export function withAccessToken(body: string): Record<string, unknown> | null {
     : null;
 }
 
-/** The `error` code of a JSON error body; undefined when there is none. */
-export function errorCode(body: string): string | undefined {
-  const error = parseJsonObject(body)?.error;
-  return typeof error === 'string' ? error : undefined;
+/**
+ * Checks that a request the server must refuse was refused with `status` and the JSON error
+ * code `code`.
+ * @param what - the request, for the error message (`a replayed header`).
+ * @throws Error with the answer when it was not.
+ */
+export function expectRefusal(
+  answer: HttpAnswer,
+  status: number,
+  code: string,
+  what: string,
+): void {
+  const error = parseJsonObject(answer.body)?.error;
+  if (answer.status !== status || error !== code) {
+    throw new Error(`${what} answered ${describeAnswer(answer)}; expected ${status} ${code}`);
+  }
 }
 
 /**

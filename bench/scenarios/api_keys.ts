@@ -8,8 +8,8 @@
 import { UsernameToken } from 'wsse';
 import {
   describeAnswer,
-  errorCode,
   expectAtJwt,
+  expectRefusal,
   post,
   withAccessToken,
 } from '../lib/http_answers.js';
@@ -77,8 +77,6 @@ export async function checkApiKeysGrant(
   }
   expectAtJwt(token, 'api_keys grant');
   const replay = await post(tokenUrl, payload, 'application/json');
-  if (replay.status !== 400 || errorCode(replay.body) !== 'invalid_grant') {
-    throw new Error(`api_keys grant: a replayed payload answered ${describeAnswer(replay)}`);
-  }
+  expectRefusal(replay, 400, 'invalid_grant', 'api_keys grant: a replayed payload');
   return token;
 }

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { describeAnswer, errorCode, getMe, parseJsonObject } from '../lib/http_answers.js';
+import { describeAnswer, expectRefusal, getMe, parseJsonObject } from '../lib/http_answers.js';
 import type { LoadRequest } from '../lib/run_load.js';
 
 /**
@@ -61,8 +61,6 @@ export async function checkBearer(
   const last = accessToken.at(-2) === 'A' ? 'B' : 'A';
   const tampered = `${accessToken.slice(0, -2)}${last}${accessToken.slice(-1)}`;
   const refused = await get(tampered);
-  if (refused.status !== 401 || errorCode(refused.body) !== 'invalid_token') {
-    throw new Error(`Bearer /api/v1/me: a tampered token answered ${describeAnswer(refused)}`);
-  }
+  expectRefusal(refused, 401, 'invalid_token', 'Bearer /api/v1/me with a tampered token');
   return ok.body;
 }

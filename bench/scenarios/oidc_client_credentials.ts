@@ -7,8 +7,8 @@
  */
 import {
   describeAnswer,
-  errorCode,
   expectAtJwt,
+  expectRefusal,
   post,
   withAccessToken,
 } from '../lib/http_answers.js';
@@ -66,10 +66,6 @@ export async function checkOidcClientCredentials(
   }
   const header = expectAtJwt(token, 'oidc-provider');
   const refused = await post(tokenUrl, wrongSecretBody, FORM);
-  if (refused.status !== 401 || errorCode(refused.body) !== 'invalid_client') {
-    throw new Error(
-      `oidc-provider accepted or mis-refused a wrong secret: ${describeAnswer(refused)}`,
-    );
-  }
+  expectRefusal(refused, 401, 'invalid_client', 'oidc-provider, to a wrong secret,');
   return header;
 }

@@ -12,7 +12,7 @@ import {
 } from '../../packages/server/test/support/form_browser.js';
 import {
   describeAnswer,
-  errorCode,
+  expectRefusal,
   parseJsonObject,
   post,
   withAccessToken,
@@ -80,15 +80,9 @@ export async function checkRefreshGrant(
     );
   }
   const replay = await post(tokenUrl, makePayload(refreshToken), 'application/json');
-  if (replay.status !== 400 || errorCode(replay.body) !== 'invalid_grant') {
-    throw new Error(`refresh grant: a consumed refresh token answered ${describeAnswer(replay)}`);
-  }
+  expectRefusal(replay, 400, 'invalid_grant', 'refresh grant: a consumed refresh token');
   const revoked = await post(tokenUrl, makePayload(successor), 'application/json');
-  if (revoked.status !== 400 || errorCode(revoked.body) !== 'invalid_grant') {
-    throw new Error(
-      `refresh grant: a token of a revoked family answered ${describeAnswer(revoked)}`,
-    );
-  }
+  expectRefusal(revoked, 400, 'invalid_grant', 'refresh grant: a token of a revoked family');
 }
 
 /**

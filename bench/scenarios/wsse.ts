@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { errorCode, getMe } from '../lib/http_answers.js';
+import { expectRefusal, getMe } from '../lib/http_answers.js';
 import type { LoadRequest } from '../lib/run_load.js';
 
 /**
@@ -39,9 +39,7 @@ export async function checkKeygateAuthenticates(
   expectedKey: string,
 ): Promise<string> {
   const anonymous = await getMe(baseUrl);
-  if (anonymous.status !== 401 || errorCode(anonymous.body) !== 'authentication_required') {
-    throw new Error(`keygate answered ${anonymous.status} without X-WSSE; expected 401`);
-  }
+  expectRefusal(anonymous, 401, 'authentication_required', 'keygate, without X-WSSE,');
   const header = makeHeader();
   const first = await getMe(baseUrl, { 'x-wsse': header });
   if (first.status !== 200) {
@@ -52,8 +50,6 @@ export async function checkKeygateAuthenticates(
     throw new Error('keygate authenticated the request as a different credential');
   }
   const replay = await getMe(baseUrl, { 'x-wsse': header });
-  if (replay.status !== 401 || errorCode(replay.body) !== 'nonce_replayed') {
-    throw new Error(`keygate answered ${replay.status} to a replayed header; expected 401`);
-  }
+  expectRefusal(replay, 401, 'nonce_replayed', 'keygate, to a replayed header,');
   return first.body;
 }

@@ -11,9 +11,9 @@ import { requireOrSkip } from './external_tools.js';
 export const POSTGRES_ADMIN_URL =
   process.env.KEYGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** A database created for one test file, and how to get rid of it. */
+/** A database created for one test file (or one benchmark run), and how to get rid of it. */
 export interface ScratchDatabase {
-  /** `keygate_test_<random>`. */
+  /** `<namePrefix>_<random>`, `keygate_test_<random>` by default. */
   readonly name: string;
   /** URL of the scratch database, for `KEYGATE_DATABASE_URL` or `openPostgresStore`. */
   readonly url: string;
@@ -26,14 +26,32 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** The admin URL with its database replaced by `name`. */
-function urlFor(name: string): string {
-  const url = new URL(POSTGRES_ADMIN_URL);
+/** Where {@link createScratchDatabase} creates a database, and what it calls it. */
+export interface ScratchDatabaseOptions {
+  /** The database's name is this, `_` and 12 random hex digits. Default `keygate_test`. */
+  readonly namePrefix?: string;
+  /**
+   * The maintenance database it is created and dropped through. Default
+   * {@link POSTGRES_ADMIN_URL}.
+   */
+  readonly adminUrl?: string;
+}
+
+/** `adminUrl` with its database replaced by `name`. */
+function urlFor(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` on a fresh connection to `url` (3 s to connect), closed afterwards whatever
+ * happens.
+ */
+export async function withPostgresClient<T>(
+  url: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   client.on('error', () => {});
   await client.connect();
@@ -47,7 +65,7 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 /** True when the PostgreSQL server at {@link POSTGRES_ADMIN_URL} accepts a connection. */
 export async function postgresAvailable(): Promise<boolean> {
   try {
-    await withClient(POSTGRES_ADMIN_URL, (client) => client.query('select 1'));
+    await withPostgresClient(POSTGRES_ADMIN_URL, (client) => client.query('select 1'));
     return true;
   } catch {
     return false;
@@ -66,21 +84,24 @@ export async function requirePostgres(): Promise<boolean> {
 }
 
 /**
- * Creates an empty database `keygate_test_<random>` on the server of
- * {@link POSTGRES_ADMIN_URL}; drop it in `afterAll`.
+ * Creates an empty database `keygate_test_<random>` (see {@link ScratchDatabaseOptions}) on
+ * the server of {@link POSTGRES_ADMIN_URL}; drop it in `afterAll`.
  */
-export async function createScratchDatabase(): Promise<ScratchDatabase> {
-  const name = `keygate_test_${randomBytes(6).toString('hex')}`;
-  await withClient(POSTGRES_ADMIN_URL, (client) => client.query(`create database ${name}`));
-  const url = urlFor(name);
+export async function createScratchDatabase(
+  options: ScratchDatabaseOptions = {},
+): Promise<ScratchDatabase> {
+  const adminUrl = options.adminUrl ?? POSTGRES_ADMIN_URL;
+  const name = `${options.namePrefix ?? 'keygate_test'}_${randomBytes(6).toString('hex')}`;
+  await withPostgresClient(adminUrl, (client) => client.query(`create database ${name}`));
+  const url = urlFor(adminUrl, name);
   return {
     name,
     url,
     async query(text, values) {
-      return withClient(url, async (client) => (await client.query(text, values)).rows);
+      return withPostgresClient(url, async (client) => (await client.query(text, values)).rows);
     },
     async drop() {
-      await withClient(POSTGRES_ADMIN_URL, (client) =>
+      await withPostgresClient(adminUrl, (client) =>
         client.query(`drop database if exists ${name} with (force)`),
       );
     },

@@ -1,3 +1,5 @@
+import { describeError } from './describe_error.js';
+
 /**
  * Undo steps (stop a child, remove a temp dir) run in reverse order of registration, once,
  * whether the benchmark ends normally, throws, or is interrupted by a signal.
@@ -24,7 +26,7 @@ export class CleanupStack {
         try {
           await step.run();
         } catch (error) {
-          console.error(`bench: cleanup "${step.label}" failed: ${describe(error)}`);
+          console.error(`bench: cleanup "${step.label}" failed: ${describeError(error)}`);
         }
       }
     })();
@@ -44,8 +46,4 @@ export class CleanupStack {
       });
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

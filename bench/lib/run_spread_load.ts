@@ -1,10 +1,9 @@
-import { type LoadRequest, type LoadRunResult, runLoad } from './run_load.js';
-import type { ServerProcess } from './start_server_process.js';
+import { type LoadedServer, type LoadRequest, type LoadRunResult, runLoad } from './run_load.js';
 
 /** One load run spread over several servers. */
 export interface SpreadLoadInput {
   /** The processes; the connections are shared out evenly among them. */
-  readonly servers: readonly ServerProcess[];
+  readonly servers: readonly LoadedServer[];
   readonly request: LoadRequest;
   /** Connections in all, over every server. */
   readonly connections: number;

@@ -2,7 +2,7 @@
  * Reads a V8 `.cpuprofile` (from `node --cpu-prof`, as `npm run bench -- --cpu-prof` writes)
  * and says where the time went: by package or source file, and by function (self and
  * inclusive time). Also runnable on its own:
- * `node --import tsx bench/summarize_cpu_profile.ts <file.cpuprofile> [top]`.
+ * `node --import tsx bench/lib/summarize_cpu_profile.ts <file.cpuprofile> [top]`.
  *
  * @packageDocumentation
  */
@@ -49,7 +49,7 @@ export interface ProfileSummary {
   readonly inclusiveByFunction: readonly ProfileEntry[];
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function shortUrl(url: string): string {
   const path = url.startsWith('file://') ? fileURLToPath(url) : url;

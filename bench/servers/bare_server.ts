@@ -1,9 +1,9 @@
 /**
  * The baseline: a bare Fastify 5 app with `GET /api/v1/me` answering a constant JSON object,
- * no authentication, logger off. Run as a child by `run.ts`; listens on 127.0.0.1, a free
- * port, and prints `bare listening on <url>` on stderr.
+ * no authentication, logger off. Run as a child by `start_bare_server.ts`; listens on
+ * 127.0.0.1, a free port, and prints `bare listening on <url>` on stderr.
  *
- * The body comes from `BENCH_BARE_BODY` (JSON): `run.ts` passes the principal keygate
+ * The body comes from `BENCH_BARE_BODY` (JSON): the benchmark passes the principal keygate
  * actually answered, so both servers serialise and send the same object, byte for byte.
  *
  * @packageDocumentation

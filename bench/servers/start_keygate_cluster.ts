@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CleanupStack } from './cleanup_stack.js';
-import { BENCH_SCOPE, createBenchClient } from './keygate_oauth.js';
-import { generateAdminApiKey, KEYGATE_BIN, keygateEnv, runCli } from './start_keygate.js';
-import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
+import type { CleanupStack } from '../lib/cleanup_stack.js';
+import { BENCH_SCOPE, createBenchClient } from './register_oauth_client.js';
+import { generateAdminApiKey, keygateEnv, runCli, startKeygateServer } from './start_keygate.js';
+import type { ServerProcess } from './start_server_process.js';
 
 /** Where the cluster keeps its state. */
 export interface ClusterStores {
@@ -65,22 +65,11 @@ export async function startKeygateCluster(
   const servers: ServerProcess[] = [];
   for (let index = 0; index < options.processes; index++) {
     const dataDir = await newDataDir();
-    const server = await startServerProcess({
+    const server = await startKeygateServer({
       name: `keygate#${index + 1}`,
-      args: [
-        ...(options.nodeFlags?.(index) ?? []),
-        ...CHILD_PRELOADS,
-        KEYGATE_BIN,
-        'serve',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        '0',
-        '--data-dir',
-        dataDir,
-      ],
+      dataDir,
       env,
-      listening: /keygate listening on (http:\/\/\S+)/,
+      nodeFlags: options.nodeFlags?.(index),
     });
     cleanup.add(`stop keygate#${index + 1}`, () => server.stop());
     servers.push(server);

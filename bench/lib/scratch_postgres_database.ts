@@ -1,13 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import {
+  createScratchDatabase,
+  POSTGRES_ADMIN_URL,
+  type ScratchDatabase,
+  withPostgresClient,
+} from '../../packages/server/test/support/scratch_postgres.js';
 import type { CleanupStack } from './cleanup_stack.js';
 
 /**
  * The database scratch databases are created through and dropped through (the role needs
- * CREATEDB). Override with `BENCH_POSTGRES_URL`.
+ * CREATEDB): `BENCH_POSTGRES_URL`, else the test suite's (`KEYGATE_TEST_POSTGRES_URL`, by
+ * default `postgres://postgres@127.0.0.1:5432/test`).
  */
-export const BENCH_POSTGRES_ADMIN_URL =
-  process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const BENCH_POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? POSTGRES_ADMIN_URL;
 
 /** What PostgreSQL counted for one database so far (`pg_stat_database`). */
 export interface DatabaseActivity {
@@ -20,49 +24,33 @@ export interface DatabaseActivity {
 }
 
 /** A database of the benchmark's own, dropped at exit. */
-export interface ScratchPostgresDatabase {
-  /** `keygate_bench_<random>`. */
-  readonly name: string;
-  /** Its URL, for `KEYGATE_DATABASE_URL`. */
-  readonly url: string;
+export interface ScratchPostgresDatabase extends Pick<ScratchDatabase, 'name' | 'url'> {
   /** Reads its counters; PostgreSQL publishes them with a delay of up to a second. */
   activity(): Promise<DatabaseActivity>;
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * Creates an empty database `keygate_bench_<random>` on the server of
- * {@link BENCH_POSTGRES_ADMIN_URL} and registers its drop (ending the sessions still
- * connected) on `cleanup`.
+ * {@link BENCH_POSTGRES_ADMIN_URL} with the test suite's scratch-database helper, and
+ * registers its drop (ending the sessions still connected) on `cleanup`.
  * @throws Error when PostgreSQL cannot be reached or refuses to create it.
  */
 export async function createScratchPostgresDatabase(
   cleanup: CleanupStack,
 ): Promise<ScratchPostgresDatabase> {
-  const name = `keygate_bench_${randomBytes(6).toString('hex')}`;
-  await withClient(BENCH_POSTGRES_ADMIN_URL, (client) => client.query(`create database ${name}`));
-  cleanup.add(`drop database ${name}`, async () => {
-    await withClient(BENCH_POSTGRES_ADMIN_URL, (client) =>
-      client.query(`drop database if exists ${name} with (force)`),
-    );
+  const database = await createScratchDatabase({
+    namePrefix: 'keygate_bench',
+    adminUrl: BENCH_POSTGRES_ADMIN_URL,
   });
-  const url = new URL(BENCH_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const { name } = database;
+  cleanup.add(`drop database ${name}`, () => database.drop());
   return {
     name,
-    url: url.toString(),
+    url: database.url,
     async activity() {
-      const rows = await withClient(BENCH_POSTGRES_ADMIN_URL, async (client) => {
+      // Read through the maintenance database: a session on the scratch database would add
+      // its own transactions to the counters and its own backend to the CPU figures.
+      const rows = await withPostgresClient(BENCH_POSTGRES_ADMIN_URL, async (client) => {
         // A fresh snapshot, not the one cached for this transaction.
         await client.query('select pg_stat_clear_snapshot()');
         return (

@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CleanupStack } from './cleanup_stack.js';
+import type { CleanupStack } from '../lib/cleanup_stack.js';
 import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
 
 /** The `keygate` executable of this repository (what `npx keygate` runs). */
 export const KEYGATE_BIN = fileURLToPath(
-  new URL('../packages/server/bin/keygate.js', import.meta.url),
+  new URL('../../packages/server/bin/keygate.js', import.meta.url),
 );
 
 /** An API key as `keygate apikey generate --json` prints it. */
@@ -45,6 +45,42 @@ export function keygateEnv(): NodeJS.ProcessEnv {
   return { ...env, KEYGATE_LOG_LEVEL: 'warn' };
 }
 
+/** How to start one `keygate serve` child. */
+export interface KeygateServerOptions {
+  /** Its name in messages (`keygate`, `keygate#2`). */
+  readonly name: string;
+  readonly dataDir: string;
+  /** Its complete environment. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  readonly nodeFlags?: readonly string[];
+}
+
+/**
+ * Starts `keygate serve --host 127.0.0.1 --port 0 --data-dir <dataDir>` as a child and
+ * resolves once it listens. The caller registers its stop.
+ * @throws Error with the child's output when it does not start.
+ */
+export function startKeygateServer(options: KeygateServerOptions): Promise<ServerProcess> {
+  return startServerProcess({
+    name: options.name,
+    args: [
+      ...(options.nodeFlags ?? []),
+      ...CHILD_PRELOADS,
+      KEYGATE_BIN,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data-dir',
+      options.dataDir,
+    ],
+    env: options.env,
+    listening: /keygate listening on (http:\/\/\S+)/,
+  });
+}
+
 /**
  * Starts real keygate as `keygate serve --host 127.0.0.1 --port 0 --data-dir <temp>` (SQLite,
  * master key file created on first start), then creates an API key through the CLI
@@ -59,22 +95,11 @@ export async function startKeygate(
   const dataDir = await mkdtemp(join(tmpdir(), 'keygate-bench-'));
   cleanup.add(`remove ${dataDir}`, () => rm(dataDir, { recursive: true, force: true }));
   const env = keygateEnv();
-  const server = await startServerProcess({
+  const server = await startKeygateServer({
     name: 'keygate',
-    args: [
-      ...(options.nodeFlags ?? []),
-      ...CHILD_PRELOADS,
-      KEYGATE_BIN,
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-    ],
+    dataDir,
     env,
-    listening: /keygate listening on (http:\/\/\S+)/,
+    nodeFlags: options.nodeFlags,
   });
   cleanup.add('stop keygate', () => server.stop());
 

@@ -10,7 +10,7 @@ export const SCENARIOS = ['wsse', 'bearer', 'api_keys', 'refresh_token'] as cons
 /** One of {@link SCENARIOS}. */
 export type Scenario = (typeof SCENARIOS)[number];
 
-/** Where keygate keeps its state: its SQLite file, or PostgreSQL + Redis (`run_scaling.ts`). */
+/** Where keygate keeps its state: its SQLite file, or PostgreSQL + Redis (`modes/scale_over_processes.ts`). */
 export type BenchStore = 'sqlite' | 'postgres';
 
 /** Scenarios `--store postgres` measures. */

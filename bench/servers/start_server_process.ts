@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { processCpuSeconds } from '../lib/read_service_cpu.js';
 import { hideFirstStartBanner } from './hide_first_start_banner.js';
-import { processCpuSeconds } from './read_service_cpu.js';
 
 /** `--import` specifiers that let a child run TypeScript and exit with the benchmark. */
 export const CHILD_PRELOADS: readonly string[] = [

@@ -1,7 +1,8 @@
 /**
  * The reference for the `api_keys` grant: `oidc-provider` 9 (a certified OpenID Connect
- * provider) answering the `client_credentials` grant. Run as a child by `run.ts`; listens on
- * 127.0.0.1, a free port, and prints `oidc listening on <url>` on stderr.
+ * provider) answering the `client_credentials` grant. Run as a child by
+ * `start_oidc_provider.ts`; listens on 127.0.0.1, a free port, and prints
+ * `oidc listening on <url>` on stderr.
  *
  * Configured to issue what keygate issues, so the two token endpoints do comparable work:
  * - JWT access tokens (`at+jwt`, RFC 9068) signed with an ES256 P-256 key generated at start,

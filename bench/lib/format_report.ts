@@ -1,3 +1,4 @@
+import { formatInteger, formatPercent, formatTable } from './format_table.js';
 import type { Comparison, TargetSummary } from './summarize_runs.js';
 
 /** Below this share of a core the server was not the bottleneck of its run. */
@@ -5,46 +6,23 @@ const SATURATED_PERCENT = 90;
 /** Above this share of a core, other work on the machine competed with a run. */
 const DISTURBED_PERCENT = 25;
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-function percent(value: number | null): string {
-  return value === null ? 'n/a' : `${value.toFixed(0)}%`;
-}
-
 function row(target: TargetSummary): string[] {
   return [
     target.name,
-    integer.format(target.medianRequestsPerSecond),
-    target.runs.map((run) => integer.format(run.requestsPerSecond)).join(' / '),
+    formatInteger(target.medianRequestsPerSecond),
+    target.runs.map((run) => formatInteger(run.requestsPerSecond)).join(' / '),
     target.medianLatencyP50.toFixed(1),
     target.medianLatencyP99.toFixed(1),
     String(target.non2xx),
     String(target.bodyMismatches),
     String(target.errors + target.timeouts),
-    percent(target.medianServerCpuPercent),
+    formatPercent(target.medianServerCpuPercent),
     target.medianServerCpuMicrosPerRequest === null
       ? 'n/a'
-      : integer.format(target.medianServerCpuMicrosPerRequest),
-    percent(target.medianClientCpuPercent),
-    percent(target.maxOtherCpuPercent),
+      : formatInteger(target.medianServerCpuMicrosPerRequest),
+    formatPercent(target.medianClientCpuPercent),
+    formatPercent(target.maxOtherCpuPercent),
   ];
-}
-
-function table(rows: readonly string[][]): string {
-  const widths = (rows[0] ?? []).map((_, column) =>
-    Math.max(...rows.map((cells) => (cells[column] ?? '').length)),
-  );
-  return rows
-    .map((cells) =>
-      cells
-        .map((cell, column) => {
-          const width = widths[column] ?? 0;
-          return column === 0 ? cell.padEnd(width) : cell.padStart(width);
-        })
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 /**
@@ -72,7 +50,7 @@ export function formatReport(
     'client CPU',
     'other CPU (max)',
   ];
-  const lines = [table([header, ...targets.map(row)]), ''];
+  const lines = [formatTable([header, ...targets.map(row)]), ''];
   for (const comparison of comparisons) {
     lines.push(
       `ratio ${comparison.name}: ${comparison.ratio.toFixed(2)} (target ≥ ${comparison.target.toFixed(2)}) ${comparison.verdict}` +

@@ -1,6 +1,5 @@
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { readMachineCpu } from './read_machine_cpu.js';
-import type { ServerProcess } from './start_server_process.js';
 
 /** Load settings shared by every run of one benchmark, so both targets get the same load. */
 export interface LoadSettings {
@@ -33,9 +32,22 @@ export interface LoadRequest {
   check(body: string): boolean;
 }
 
+/** What a run needs of the server it drives (a `ServerProcess` of `servers/`). */
+export interface LoadedServer {
+  /** Its name in messages. */
+  readonly name: string;
+  readonly url: string;
+  /** CPU seconds it has used so far; null where that cannot be read. */
+  cpuSeconds(): number | null;
+  /** True once it has exited. */
+  exited(): boolean;
+  /** What it printed, for the error when it exits during a run. */
+  output(): string;
+}
+
 /** One load run against one target. */
 export interface LoadRunInput extends LoadSettings {
-  readonly server: ServerProcess;
+  readonly server: LoadedServer;
   readonly request: LoadRequest;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { CleanupStack } from './cleanup_stack.js';
+import type { CleanupStack } from '../lib/cleanup_stack.js';
 import { CHILD_PRELOADS, type ServerProcess, startServerProcess } from './start_server_process.js';
 
 const OIDC_SERVER = fileURLToPath(new URL('./oidc_server.ts', import.meta.url));

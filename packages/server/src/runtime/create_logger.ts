@@ -1,5 +1,6 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from '../core/config/keygate_config.js';
+import { createLossyLogDestination } from './lossy_log_destination.js';
 
 /**
  * Header and body paths that may carry credentials. They are removed from every log line
@@ -21,10 +22,23 @@ export const REDACTED_PATHS = [
   'token',
 ];
 
-/** The structured JSON logger every part of the server writes to. */
-export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
-  return pino(
+/** Where logs go by default. */
+const STDOUT_FD = 1;
+
+/**
+ * The structured JSON logger every part of the server writes to: stdout by default, through
+ * a destination that drops lines instead of failing (`createLossyLogDestination`), so a closed
+ * pipe or a full disk never takes the server down; once lines get through again, a
+ * `log.lines_dropped` warning says how many were lost.
+ * @param destination - where to write instead of stdout (tests).
+ */
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const logger: Logger = pino(
     { level, base: { service: 'keygate' }, redact: { paths: REDACTED_PATHS, remove: true } },
-    destination ?? process.stdout,
+    destination ??
+      createLossyLogDestination(STDOUT_FD, (dropped) =>
+        logger.warn({ event: 'log.lines_dropped', dropped }, 'log lines were lost'),
+      ),
   );
+  return logger;
 }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StoreNotReadyError } from '../../src/store/port.js';
+import { openPostgresStore } from '../../src/store/postgres/open_postgres_store.js';
 import { requireOrSkip } from '../support/external_tools.js';
 import { get, type TestResponse } from '../support/http_client.js';
 import { type ServerProcess, startKeygateProcess } from '../support/keygate_process.js';
@@ -12,6 +14,12 @@ import {
   requireRedisServerBinary,
   startRedisServer,
 } from '../support/redis_server.js';
+import {
+  createScratchDatabase,
+  POSTGRES_ADMIN_URL,
+  requirePostgres,
+  withPostgresClient,
+} from '../support/scratch_postgres.js';
 import { canMountTmpfs, mountSmallTmpfs, type SmallTmpfs } from '../support/small_tmpfs.js';
 import { startTestServer, type TestServer } from '../support/start_test_server.js';
 import { waitUntil } from '../support/wait_until.js';
@@ -96,6 +104,37 @@ describe.runIf(requireRedisServerBinary())('with Redis', () => {
       await readinessBecomes(keygate.url, 200);
     } finally {
       client.disconnect();
+    }
+  });
+});
+
+describe.runIf(await requirePostgres())('on PostgreSQL', () => {
+  it('fails readiness, naming the database, once every session is read-only', async () => {
+    const scratch = await createScratchDatabase();
+    const store = await openPostgresStore({ url: scratch.url });
+    try {
+      await store.ping();
+      // What a failover onto a standby looks like to the pool: reads work, writes are refused.
+      await withPostgresClient(POSTGRES_ADMIN_URL, async (admin) => {
+        await admin.query(`alter database ${scratch.name} set default_transaction_read_only = on`);
+        await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1',
+          [scratch.name],
+        );
+      });
+      await waitUntil('reads to work again', async () => {
+        await store.organizations.list();
+        return true;
+      });
+      const refused = await store.ping().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(StoreNotReadyError);
+      expect((refused as StoreNotReadyError).failed).toEqual(['database']);
+    } finally {
+      await store.close();
+      await scratch.drop();
     }
   });
 });

@@ -22,6 +22,7 @@ import {
 } from '../support/scratch_postgres.js';
 import { canMountTmpfs, mountSmallTmpfs, type SmallTmpfs } from '../support/small_tmpfs.js';
 import { startTestServer, type TestServer } from '../support/start_test_server.js';
+import { truncateSqliteWal } from '../support/truncate_sqlite_wal.js';
 import { waitUntil } from '../support/wait_until.js';
 
 /**
@@ -68,6 +69,7 @@ it.runIf(canMount)('turns false while the disk is full, and true once space is f
   disk = await mountSmallTmpfs(4096);
   server = await startTestServer({ store: 'sqlite', sqliteDir: disk.dir });
   expect((await get(`${server.url}/readyz`)).status).toBe(200);
+  truncateSqliteWal(server.sqliteFile as string);
   disk.fill();
   try {
     expectNotReady(await readinessBecomes(server.url, 503), ['database']);

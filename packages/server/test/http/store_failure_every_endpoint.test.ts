@@ -20,6 +20,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../support/start_test_server.js';
+import { truncateSqliteWal } from '../support/truncate_sqlite_wal.js';
 
 /**
  * Issue 11, class 4: with the store failing, every endpoint that reaches it answers 503 with
@@ -343,6 +344,7 @@ describe.runIf(canMount)('with the database on a full disk', () => {
     disk = await mountSmallTmpfs(4096);
     server = await startTestServer({ store: 'sqlite', sqliteDir: disk.dir });
     await prepare();
+    truncateSqliteWal(server.sqliteFile as string);
     disk.fill();
   });
   afterAll(async () => {

@@ -9,6 +9,7 @@ import {
 } from '../support/oauth_fixtures.js';
 import { canMountTmpfs, mountSmallTmpfs, type SmallTmpfs } from '../support/small_tmpfs.js';
 import { startTestServer, type TestServer } from '../support/start_test_server.js';
+import { truncateSqliteWal } from '../support/truncate_sqlite_wal.js';
 
 /**
  * Regression: with the SQLite database on a full disk, the refresh grant answered 500
@@ -38,6 +39,7 @@ it.runIf(enabled)(
   async () => {
     const user = await createPasswordUser(server);
     const tokens = await codeFlowTokens(server, client, user);
+    truncateSqliteWal(server.sqliteFile as string);
     disk.fill();
     let refused: Awaited<ReturnType<typeof refresh>> | null = null;
     try {

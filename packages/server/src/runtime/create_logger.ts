@@ -30,15 +30,19 @@ const STDOUT_FD = 1;
  * a destination that drops lines instead of failing (`createLossyLogDestination`), so a closed
  * pipe or a full disk never takes the server down; once lines get through again, a
  * `log.lines_dropped` warning says how many were lost.
- * @param destination - where to write instead of stdout (tests).
+ * @param destination - another file descriptor to write to that way, or a stream (tests).
  */
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+export function createLogger(
+  level: LogLevel,
+  destination: DestinationStream | number = STDOUT_FD,
+): Logger {
   const logger: Logger = pino(
     { level, base: { service: 'keygate' }, redact: { paths: REDACTED_PATHS, remove: true } },
-    destination ??
-      createLossyLogDestination(STDOUT_FD, (dropped) =>
-        logger.warn({ event: 'log.lines_dropped', dropped }, 'log lines were lost'),
-      ),
+    typeof destination === 'number'
+      ? createLossyLogDestination(destination, (dropped) =>
+          logger.warn({ event: 'log.lines_dropped', dropped }, 'log lines were lost'),
+        )
+      : destination,
   );
   return logger;
 }

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLogger } from '../../src/runtime/create_logger.js';
 import { createLossyLogDestination } from '../../src/runtime/lossy_log_destination.js';
 import { requireOrSkip } from '../support/external_tools.js';
 import { canMountTmpfs, mountSmallTmpfs, type SmallTmpfs } from '../support/small_tmpfs.js';
@@ -64,3 +65,27 @@ it.runIf(enabled)('reports how many lines were lost once the disk has space agai
     closeSync(fd);
   }
 });
+
+it.runIf(enabled)(
+  'the logger says log.lines_dropped, with the count, once lines get through',
+  () => {
+    const file = join(disk.dir, 'logger.log');
+    const fd = openSync(file, 'a');
+    try {
+      const logger = createLogger('info', fd);
+      logger.info({ event: 'first' }, 'before');
+      disk.fill();
+      for (let i = 0; i < 2; i += 1) logger.info({ event: 'lost', padding: 'x'.repeat(8192) });
+      disk.free();
+      logger.info({ event: 'after' }, 'after');
+      const events = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.endsWith('}'))
+        .map((line) => JSON.parse(line) as { event?: string; dropped?: number; level: number });
+      expect(events.map((e) => e.event)).toEqual(['first', 'after', 'log.lines_dropped']);
+      expect(events[2]).toMatchObject({ dropped: 2, level: 40 });
+    } finally {
+      closeSync(fd);
+    }
+  },
+);

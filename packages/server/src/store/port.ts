@@ -69,6 +69,25 @@ export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
 
+/** A part of the store that readiness checks: the database, or Redis when configured (S-2). */
+export type StoreDependency = 'database' | 'redis';
+
+/**
+ * Thrown by `Store.ping` when the store cannot serve: `failed` names which dependencies failed
+ * (all `/readyz` reports); the message adds the cause's own (for logs, as safe as the store's
+ * other errors: an address, never a password), and the driver's error is the `cause`.
+ */
+export class StoreNotReadyError extends StoreUnavailableError {
+  constructor(
+    /** The dependencies that failed, at least one. */
+    readonly failed: readonly StoreDependency[],
+    options?: ErrorOptions,
+  ) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(`not ready: ${failed.join(', ')}${reason}`, options);
+  }
+}
+
 /** Organizations. */
 export interface OrganizationRepository {
   create(record: OrganizationRecord): Promise<void>;
@@ -472,7 +491,11 @@ export interface Store {
    * Throws `StoreUnavailableError` once the store is closed or unreachable.
    */
   dataVersion?(): string | number;
-  /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */
+  /**
+   * Resolves when the store answers and accepts writes (a committed write, not only a read:
+   * a full disk, a read-only file system or replica, a deleted database file, a Redis out of
+   * memory all fail it); rejects with `StoreNotReadyError` naming what failed otherwise.
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

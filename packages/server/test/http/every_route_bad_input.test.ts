@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LEGACY_TOKEN_SCHEMAS } from '../../src/http/legacy/legacy_token_schemas.js';
 import { AUTHORIZE_SCHEMAS } from '../../src/http/oauth/authorize_schemas.js';
 import { TOKEN_ENDPOINT_SCHEMAS } from '../../src/http/oauth/token_endpoint_schemas.js';
 import { FormBrowser, hiddenFields } from '../support/form_browser.js';
 import { authorizeUrl, createClient, createPasswordUser } from '../support/oauth_fixtures.js';
+import { registeredRoutes } from '../support/registered_routes.js';
 import { seedCredential, startTestServer, type TestServer } from '../support/start_test_server.js';
 
 /**
@@ -22,21 +22,6 @@ let routes: { method: string; url: string }[];
 const pool: string[] = [];
 const envelopes: { cookie: string; fields: Record<string, string> }[] = [];
 let authorizeQuery = '';
-
-/** The routes of `app`, read from its route tree. */
-function registeredRoutes(app: FastifyInstance): { method: string; url: string }[] {
-  const found: { method: string; url: string }[] = [];
-  const path: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^((?:│ {3}| {4})*)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line);
-    if (!match) continue;
-    const [, indent = '', segment = '', methods] = match;
-    path.length = indent.length / 4;
-    path.push(segment);
-    for (const method of methods?.split(', ') ?? []) found.push({ method, url: path.join('') });
-  }
-  return found;
-}
 
 const FIELD_NAMES = [
   ...Object.keys(TOKEN_ENDPOINT_SCHEMAS.token.body.properties),

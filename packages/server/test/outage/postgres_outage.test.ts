@@ -82,7 +82,11 @@ describe.runIf(available)('PostgreSQL outage while serving (S-4)', () => {
     const token = await unknownClientToken();
     expect(token.status).toBe(503);
     expect(token.json).toMatchObject({ error: 'temporarily_unavailable' });
-    expect((await get(`${keygate.url}/readyz`)).status).toBe(503);
+    // Readiness is checked at most once a second: it turns within that.
+    await waitUntil(
+      'readyz to answer 503',
+      async () => (await get(`${keygate.url}/readyz`)).status === 503,
+    );
     expect((await get(`${keygate.url}/healthz`)).status).toBe(200);
 
     await postgres.start();

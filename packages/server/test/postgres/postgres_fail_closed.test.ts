@@ -11,6 +11,7 @@ import {
   type ScratchDatabase,
 } from '../support/scratch_postgres.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp_proxy.js';
+import { waitUntil } from '../support/wait_until.js';
 
 const available = await requirePostgres();
 
@@ -67,7 +68,11 @@ describe.runIf(available)('keygate serve on PostgreSQL fails closed', () => {
         expect(response.status, `${mode}: ${response.text}`).toBe(503);
         expect(response.headers['content-type']).toMatch(/application\/json/);
       }
-      expect((await get(`${server.url}/readyz`)).status).toBe(503);
+      // Readiness is checked at most once a second: it turns within that.
+      await waitUntil(
+        'readyz to answer 503',
+        async () => (await get(`${server.url}/readyz`)).status === 503,
+      );
       expect((await get(`${server.url}/healthz`)).status).toBe(200);
 
       proxy.setMode('forward');
@@ -79,7 +84,10 @@ describe.runIf(available)('keygate serve on PostgreSQL fails closed', () => {
         expect([200, 503]).toContain(status);
       }
       expect(status).toBe(200);
-      expect((await get(`${server.url}/readyz`)).status).toBe(200);
+      await waitUntil(
+        'readyz to answer 200',
+        async () => (await get(`${server.url}/readyz`)).status === 200,
+      );
     }
     expect(server.child.exitCode).toBeNull();
     expect(server.stderr()).not.toMatch(/unhandled|uncaught/i);

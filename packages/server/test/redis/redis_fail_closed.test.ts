@@ -88,9 +88,13 @@ describe.runIf(available)('Redis outage while serving (S-4)', () => {
       expect(response.headers['retry-after']).toBe('5');
       expect(response.headers['content-type']).toMatch(/^application\/json/);
     }
-    const notReady = await get(`${keygate.url}/readyz`);
-    expect(notReady.status).toBe(503);
-    expect(notReady.json).toEqual({ status: 'unavailable' });
+    // Readiness is checked at most once a second: it turns within that, naming Redis.
+    const notReady = await waitUntil('readyz to answer 503', async () => {
+      const answer = await get(`${keygate.url}/readyz`);
+      return answer.status === 503 ? answer : null;
+    });
+    expect(notReady.json).toEqual({ status: 'unavailable', failed: ['redis'] });
+    expect(notReady.headers['retry-after']).toBe('5');
     expect((await get(`${keygate.url}/healthz`)).status).toBe(200);
     // The token endpoint does not need Redis: it keeps answering from the database (a 401
     // for an unknown client here), not a 5xx.

@@ -67,10 +67,19 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Options for a server process. */
+export interface ServerProcessOptions {
+  readonly env?: Record<string, string>;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+  /** The child's stdout (its log): ignored by default, `'pipe'` to read it, or a descriptor. */
+  readonly stdout?: 'ignore' | 'pipe' | number;
+}
+
 /** Starts `keygate serve --port 0 …` and resolves once it listens. */
 export function startKeygateProcess(
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   return startListeningProcess(
     process.execPath,
@@ -87,13 +96,13 @@ export function startKeygateProcess(
 export function startListeningProcess(
   command: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: childEnv(options.env),
       cwd: options.cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'],
       detached: true,
     });
     let stderr = '';

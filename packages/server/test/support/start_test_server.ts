@@ -39,6 +39,11 @@ export interface TestServer extends AdminDeps {
 export interface TestServerOptions {
   /** `postgres`: a scratch database (`scratch_postgres.ts`), dropped by `close()`. */
   readonly store?: 'memory' | 'sqlite' | 'postgres';
+  /**
+   * SQLite only: the directory to keep the database and master key file in (e.g. a small
+   * tmpfs); the caller owns it. Default: a new temporary directory, removed by `close()`.
+   */
+  readonly sqliteDir?: string;
   readonly config?: RawConfig;
   readonly clockStartMs?: number;
 }
@@ -53,8 +58,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let sqliteFile: string | null = null;
   let scratch: ScratchDatabase | null = null;
   let store: Store;
+  let ownsDir = false;
   if (options.store === 'sqlite') {
-    dir = await mkdtemp(join(tmpdir(), 'keygate-test-'));
+    ownsDir = options.sqliteDir === undefined;
+    dir = options.sqliteDir ?? (await mkdtemp(join(tmpdir(), 'keygate-test-')));
     sqliteFile = join(dir, 'keygate.sqlite');
     store = await openSqliteStore({ file: sqliteFile });
   } else if (options.store === 'postgres') {
@@ -88,7 +95,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close() {
       await app.close();
       await store.close();
-      if (dir) await rm(dir, { recursive: true, force: true });
+      if (dir && ownsDir) await rm(dir, { recursive: true, force: true });
       await scratch?.drop();
     },
   };

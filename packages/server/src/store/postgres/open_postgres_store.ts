@@ -19,8 +19,8 @@ import { translatePostgresError } from './translate_postgres_error.js';
  * holds across any number of keygate processes sharing it. Its `dataVersion` listens for the
  * notifications the database sends when authentication data changes, and moves on at once
  * after writes through this store (see `openPostgresDataVersion`). `close()` ends the pool and
- * the listening session; `ping()` runs `select 1` and rejects with `StoreUnavailableError`
- * when the database does not answer.
+ * the listening session; `ping()` commits a write (see `createSqlStore`) and rejects with
+ * `StoreNotReadyError` when the database does not answer or refuses writes (a standby).
  * @param options - URL, pool size and timeout.
  * @param dataVersionOptions - the clock of `dataVersion`'s time bucket (tests hold it still), and
  *   `onEvent`, told when the listening session is lost and when it listens again.

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CounterStore, NonceStore } from '../port.js';
-import { StoreUnavailableError } from '../port.js';
+import { StoreNotReadyError, StoreUnavailableError } from '../port.js';
 import { readAppendOnly } from './read_append_only.js';
 import { readEvictionPolicy } from './read_eviction_policy.js';
 import { redisAddress } from './redis_address.js';
@@ -11,6 +12,8 @@ import { createRedisNonces } from './redis_nonces.js';
 
 /** How often an unconfirmed eviction policy is checked again on a live connection. */
 const POLICY_RECHECK_MS = 1000;
+/** How often the policy of a connection in use is checked (`CONFIG SET` needs no reconnect). */
+const POLICY_WATCH_MS = 15_000;
 /** What keygate keeps in Redis (S-2): the replay store and the rate-limit counters. */
 export interface RedisReplayStore {
   readonly nonces: NonceStore;
@@ -22,7 +25,11 @@ export interface RedisReplayStore {
    * forgets consumed nonces (S-5), which the caller should warn about.
    */
   readonly appendOnly: boolean;
-  /** Resolves when Redis answers and is known to be safe; else `StoreUnavailableError`. */
+  /**
+   * Resolves when Redis is safe and accepts writes: its policy, read again, is `noeviction`,
+   * and a `SET … EX 1` of a key of its own succeeds (a Redis out of memory or a read-only
+   * replica refuses it); else rejects with `StoreNotReadyError` naming `redis`.
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,7 +59,10 @@ export interface RedisReplayStoreOptions {
  * off, no retries of a command, a command timeout), so each call fails at once with
  * `StoreUnavailableError` and the caller answers 503; the client keeps reconnecting in the
  * background and, on every reconnect, checks the policy again before it serves, so service
- * resumes by itself, and never on a server that was restarted with an evicting policy.
+ * resumes by itself, and never on a server that was restarted with an evicting policy. The
+ * policy of a live connection is also read every 15 s and on every `ping()`: a server
+ * switched to an evicting policy while running (`CONFIG SET maxmemory-policy allkeys-lru`)
+ * is refused as at start, reported once as `unsafe_policy`, until it is set back.
  *
  * @throws StoreUnavailableError when the server cannot be reached at start.
  * @throws RedisEvictionPolicyError when its policy is not `noeviction`.
@@ -154,7 +164,24 @@ export async function openRedisReplayStore(
     confirmPolicy(generation);
   });
 
-  const context = createRedisContext(client, options.keyPrefix ?? 'keygate:', address, () => {
+  /** Reads the policy of the connection in use; one that turned unsafe stops the store. */
+  const watchPolicy = async (): Promise<void> => {
+    const current = generation;
+    const found = await readEvictionPolicy(client);
+    if (current !== generation || closed || !safe || found === 'noeviction') return;
+    safe = false;
+    onEvent({ type: 'unsafe_policy', error: new RedisEvictionPolicyError(address, found) });
+    setTimeout(() => confirmPolicy(current, true), POLICY_RECHECK_MS).unref();
+  };
+  const policyWatch = setInterval(() => {
+    // A failed read is the connection's trouble, which its own events report.
+    if (safe && !closed) watchPolicy().catch(() => {});
+  }, POLICY_WATCH_MS);
+  policyWatch.unref();
+
+  const prefix = options.keyPrefix ?? 'keygate:';
+  const readinessKey = `${prefix}readiness:${randomUUID()}`;
+  const context = createRedisContext(client, prefix, address, () => {
     if (closed) return 'store is closed';
     if (safe) return null;
     return client.status === 'ready'
@@ -167,11 +194,19 @@ export async function openRedisReplayStore(
     counters: createRedisCounters(context),
     address,
     appendOnly,
-    ping: () => context.guard(async () => void (await client.ping())),
+    async ping() {
+      try {
+        await context.guard(() => watchPolicy());
+        await context.guard(async () => void (await client.set(readinessKey, '1', 'EX', 1)));
+      } catch (error) {
+        throw new StoreNotReadyError(['redis'], { cause: error });
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;
       safe = false;
+      clearInterval(policyWatch);
       try {
         await client.quit();
       } catch {

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Store } from '../port.js';
-import { StoreUnavailableError } from '../port.js';
+import { StoreNotReadyError, StoreUnavailableError } from '../port.js';
 import type { Database } from './database.js';
 import type { QueryRunner } from './prepared_query.js';
 import { createSqlAuthorizationCodes } from './sql_authorization_codes.js';
@@ -35,6 +36,11 @@ export interface SqlStoreOptions {
   readonly dataVersion?: () => string | number;
   /** Optional: runs on `close()` after new operations are refused, before Kysely is destroyed. */
   readonly onClose?: () => Promise<void>;
+  /**
+   * Optional: a dialect's own readiness check, run by `ping()` before its write; throws when
+   * the database cannot serve (e.g. SQLite's file deleted under the server).
+   */
+  readonly checkReady?: () => void;
 }
 
 /**
@@ -43,18 +49,26 @@ export interface SqlStoreOptions {
  * differs between them (error codes, how to open and configure a connection, transaction
  * mode) lives in the dialect's own folder. Single-use rules are compare-and-set statements
  * (`UPDATE … WHERE consumed_at IS NULL RETURNING *`), never read-then-write. `close()` destroys the Kysely instance.
+ *
+ * `ping()` proves that writes commit, not only that the database answers: it consumes a
+ * replay-store key of its own (`keygate.readiness:<uuid of this store>`, expiring at once),
+ * the very write WSSE authentication makes on every request, through the same runner. A full
+ * disk, a read-only file system or standby fails it. No table is added for this: the row is
+ * one per process, always expired, and swept by the nonce purge like any other.
  * @param options - dialect, database and error translator.
  */
 export function createSqlStore(options: SqlStoreOptions): Store {
-  const { kind, db, translateError, onClose } = options;
+  const { kind, db, translateError, onClose, checkReady } = options;
   const context = createSqlContext(db, translateError);
+  const nonces = createSqlNonces(context, options.nonceRunner);
+  const readinessKey = `keygate.readiness:${randomUUID()}`;
   const store: Store = {
     kind,
     organizations: createSqlOrganizations(context),
     users: createSqlUsers(context),
     memberships: createSqlMemberships(context),
     credentials: createSqlCredentials(context),
-    nonces: createSqlNonces(context, options.nonceRunner),
+    nonces,
     counters: createSqlCounters(context),
     oauthClients: createSqlOAuthClients(context),
     tokenFamilies: createSqlTokenFamilies(context),
@@ -64,11 +78,14 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     revokedAccessTokens: createSqlRevokedAccessTokens(context),
     legacyRefreshTokens: createSqlLegacyRefreshTokens(context),
     async ping() {
-      if (context.closed) throw new StoreUnavailableError('store is closed');
+      if (context.closed) throw new StoreNotReadyError(['database']);
       try {
+        checkReady?.();
         await sql`select 1`.execute(db);
+        // The wall clock: readiness is about now, not the injected clock of a request.
+        await nonces.consume(readinessKey, 0, Math.floor(Date.now() / 1000));
       } catch (error) {
-        throw new StoreUnavailableError('database did not answer', { cause: error });
+        throw new StoreNotReadyError(['database'], { cause: error });
       }
     },
     async close() {

@@ -17,14 +17,23 @@ import type { InProcessFileLock } from './in_process_file_lock.js';
  *   `busy_timeout`, and nothing can change between its reads and its writes;
  * - while Kysely holds the connection (one statement, or a whole transaction) it also holds
  *   the file's {@link InProcessFileLock}, so other connections of this process on the same
- *   file wait their turn instead of blocking the thread in SQLite's busy handler.
+ *   file wait their turn instead of blocking the thread in SQLite's busy handler;
+ * - a ROLLBACK is skipped when SQLite already rolled the transaction back itself (it does on
+ *   SQLITE_FULL, SQLITE_IOERR and others): otherwise the ROLLBACK fails with "no transaction
+ *   is active" and that error, which no translator recognises, replaces the store's own.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #fileLock: InProcessFileLock | undefined;
+  readonly #inTransaction: (() => boolean) | undefined;
 
-  constructor(config: SqliteDialectConfig, fileLock: InProcessFileLock | undefined) {
+  constructor(
+    config: SqliteDialectConfig,
+    fileLock: InProcessFileLock | undefined,
+    inTransaction: (() => boolean) | undefined,
+  ) {
     super(config);
     this.#fileLock = fileLock;
+    this.#inTransaction = inTransaction;
   }
 
   /** Takes the connection, then the file's in-process lock. */
@@ -45,6 +54,12 @@ class ImmediateSqliteDriver extends SqliteDriver {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
+  /** Rolls back, unless SQLite already did. */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.#inTransaction?.() === false) return;
+    await super.rollbackTransaction(connection);
+  }
+
   /** Closes the database and gives up this connection's share of the file lock. */
   override async destroy(): Promise<void> {
     try {
@@ -62,6 +77,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
 export class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #fileLock: InProcessFileLock | undefined;
+  readonly #inTransaction: (() => boolean) | undefined;
 
   /**
    * @param config - as for Kysely's `SqliteDialect`.
@@ -69,15 +85,23 @@ export class ImmediateSqliteDialect extends SqliteDialect {
    *   (`openInProcessFileLock`); the driver disposes of it when destroyed. Without it the
    *   connection does not coordinate with others in this process: only for a process that
    *   opens the file exactly once. `openSqliteDatabase` always passes one.
+   * @param inTransaction - whether the connection is inside a transaction (better-sqlite3's
+   *   `inTransaction`), so a ROLLBACK after SQLite's own rollback is skipped. Without it every
+   *   ROLLBACK runs.
    */
-  constructor(config: SqliteDialectConfig, fileLock?: InProcessFileLock) {
+  constructor(
+    config: SqliteDialectConfig,
+    fileLock?: InProcessFileLock,
+    inTransaction?: () => boolean,
+  ) {
     super(config);
     this.#config = config;
     this.#fileLock = fileLock;
+    this.#inTransaction = inTransaction;
   }
 
   /** Creates the driver whose transactions begin with `BEGIN IMMEDIATE`. */
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.#fileLock);
+    return new ImmediateSqliteDriver(this.#config, this.#fileLock, this.#inTransaction);
   }
 }

@@ -41,6 +41,7 @@ export function openSqliteDatabase({ file }: SqliteFileOptions): Kysely<Database
     dialect: new ImmediateSqliteDialect(
       { database: withStatementCache(sqlite) },
       openInProcessFileLock(canonical),
+      () => sqlite.inTransaction,
     ),
   });
 }

@@ -4,6 +4,7 @@ import { type MigrateOptions, migrateToLatest } from '../sql/migrate_to_latest.j
 import { openSqliteDatabase, type SqliteFileOptions } from './open_sqlite_database.js';
 import { openSqliteNonceWriter, type SqliteNonceWriter } from './sqlite_nonce_writer.js';
 import { translateSqliteError } from './translate_sqlite_error.js';
+import { watchDatabaseFileIdentity } from './watch_database_file_identity.js';
 
 /**
  * Opens the embedded SQLite store (kind `sqlite`, S-1): creates the file and its directory on
@@ -13,8 +14,9 @@ import { translateSqliteError } from './translate_sqlite_error.js';
  * (`openSqliteNonceWriter`) runs the shared nonce upsert with group commit, keeps WAL
  * checkpoints out of individual commits by batching them once a second (each still runs on,
  * and blocks, the event-loop thread), and provides `dataVersion` for authentication caches.
- * `close()` commits what is queued and closes both connections; `ping()` runs `select 1` and
- * rejects with `StoreUnavailableError` on failure.
+ * `close()` commits what is queued and closes both connections; `ping()` also fails once the
+ * database file was deleted or replaced under the server (`watchDatabaseFileIdentity`), then
+ * commits a write (see `createSqlStore`), and rejects with `StoreNotReadyError` on failure.
  * @param options - the database file, e.g. `./data/keygate.sqlite`.
  * @param migrateOptions - `requireSchema` refuses a file keygate never set up.
  * @throws MissingSchemaError (with `requireSchema`), the driver's error when the file cannot be
@@ -26,9 +28,11 @@ export async function openSqliteStore(
 ): Promise<Store> {
   const db = openSqliteDatabase(options);
   let writer: SqliteNonceWriter;
+  let checkReady: () => void;
   try {
     await migrateToLatest(db, migrateOptions);
     writer = openSqliteNonceWriter({ file: options.file });
+    checkReady = watchDatabaseFileIdentity(options.file);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -40,5 +44,6 @@ export async function openSqliteStore(
     nonceRunner: writer,
     dataVersion: writer.dataVersion,
     onClose: writer.close,
+    checkReady,
   });
 }

@@ -20,7 +20,7 @@ export interface AuthenticationDeps {
   readonly wsse: WsseVerifierDeps;
   readonly tokens: TokenService;
   /** The `X-Auth-Token` check (L-2). */
-  readonly legacy: Pick<LegacyDeps, 'store' | 'tokens' | 'audience'>;
+  readonly legacy: Pick<LegacyDeps, 'store' | 'tokens' | 'audience' | 'credentialStamps'>;
   readonly realm: string;
 }
 
@@ -58,7 +58,14 @@ export function createAuthenticationHook(deps: AuthenticationDeps) {
   async function bearer(request: FastifyRequest, reply: FastifyReply, authorization: string) {
     const token = BEARER.exec(authorization)?.[1];
     const checked = token
-      ? await checkAccessToken({ store: deps.wsse.store, tokens: deps.tokens }, token)
+      ? await checkAccessToken(
+          {
+            store: deps.wsse.store,
+            tokens: deps.tokens,
+            credentialStamps: deps.legacy.credentialStamps,
+          },
+          token,
+        )
       : null;
     if (!checked?.ok) {
       const reason = checked?.reason ?? 'invalid_token';

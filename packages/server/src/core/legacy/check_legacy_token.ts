@@ -11,23 +11,28 @@ export type LegacyTokenFailure = 'invalid_token' | 'revoked' | 'subject_disabled
  * `verifyLegacyToken`), the refresh token it was made from (`rid`, when it has one) not
  * revoked, so a password change or disablement also ends the JWTs made from refresh tokens
  * (a JWT issued without a refresh token lives until its `exp`, at most the legacy token
- * lifetime), and its user, organization and membership active (disablement ends every JWT), all
- * read from the store on every request so revocation and disablement take effect at once,
+ * lifetime), the API credential it was made from (`cid`, when it has one) still active with
+ * the secret it had then (`cst`), so revoking, disabling or resetting the key ends it, and its
+ * user, organization and membership active (disablement ends every JWT), all
+ * read from the store on every request (the credential through `CredentialStamps`, which
+ * re-reads as soon as the store's data version moves on) so revocation and disablement take effect at once,
  * well inside R-3's 5 s. Answers the principal, `scheme: 'legacy_jwt'`.
  */
 export async function checkLegacyToken(
-  deps: Pick<LegacyDeps, 'store' | 'tokens' | 'audience'>,
+  deps: Pick<LegacyDeps, 'store' | 'tokens' | 'audience' | 'credentialStamps'>,
   token: string,
 ): Promise<{ ok: true; principal: Principal } | { ok: false; reason: LegacyTokenFailure }> {
   const verified = await verifyLegacyToken(deps.tokens, token, deps.audience);
   if (!verified.ok) return { ok: false, reason: 'invalid_token' };
   const { claims } = verified;
-  const [refresh, subject] = await Promise.all([
+  const [refresh, subject, credentialCurrent] = await Promise.all([
     claims.refreshTokenId === null
       ? undefined
       : deps.store.legacyRefreshTokens.findById(claims.refreshTokenId),
     findActiveSubject(deps.store, claims.subject, claims.organizationId),
+    claims.credential === null ? true : deps.credentialStamps.isCurrent(claims.credential),
   ]);
+  if (!credentialCurrent) return { ok: false, reason: 'revoked' };
   if (refresh !== undefined) {
     if (
       !refresh ||

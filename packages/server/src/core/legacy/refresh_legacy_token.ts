@@ -34,6 +34,7 @@ export async function refreshLegacyToken(
     userId: record.userId,
     organizationId: record.organizationId,
     refreshTokenId: record.id,
+    credential: null,
   });
   return { token };
 }

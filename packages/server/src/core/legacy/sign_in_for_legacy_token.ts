@@ -40,6 +40,7 @@ export async function signInForLegacyToken(
       userId: user.id,
       organizationId: organization.id,
       refreshTokenId: null,
+      credential: null,
     });
     return { token };
   }
@@ -51,6 +52,7 @@ export async function signInForLegacyToken(
     userId: user.id,
     organizationId: organization.id,
     refreshTokenId: id,
+    credential: null,
   });
   await deps.store.legacyRefreshTokens.create({
     id,

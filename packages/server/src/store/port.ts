@@ -246,6 +246,11 @@ export interface TokenFamilyRepository {
   /** Marks the family revoked; true when this call revoked it, false when already revoked or unknown. */
   revoke(id: string, revokedAt: number): Promise<boolean>;
   /**
+   * Revokes, in one statement, every family of the user not revoked yet (password change, user
+   * disablement: R-3); returns how many it revoked.
+   */
+  revokeForUser(userId: string, revokedAt: number): Promise<number>;
+  /**
    * Deletes, in one statement, every family nothing can use any more, with its codes and
    * refresh tokens: created before `now - graceSeconds`, with no refresh token that expires at
    * or after `now` (a consumed one must still reveal its reuse until then, O-9) or was issued

@@ -173,7 +173,9 @@ describe('keygate user set-password (L-3, L-5, K-2)', () => {
       input: `${newPassword}\n`,
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('password of "carol" changed; 2 legacy refresh tokens revoked');
+    expect(result.stdout).toContain(
+      'password of "carol" changed; 2 legacy refresh tokens and 0 OAuth token families revoked',
+    );
     expect(result.stdout).not.toContain(newPassword);
 
     for (const token of [first.refresh_token, second.refresh_token]) {

@@ -838,6 +838,21 @@ export function describeStoreConformance(
         expect(await store.tokenFamilies.findById('nope')).toBeNull();
       });
 
+      it('revokeForUser revokes every live family of that user only, and says how many', async () => {
+        await seedOAuth();
+        await store.users.create(user('u2'));
+        await store.tokenFamilies.create(tokenFamily('f2', 'cl1'));
+        await store.tokenFamilies.create(tokenFamily('f3', 'cl1', { revokedAt: T0 - 1 }));
+        await store.tokenFamilies.create(tokenFamily('g1', 'cl1', { userId: 'u2' }));
+        expect(await store.tokenFamilies.revokeForUser('u1', T0 + 5)).toBe(2);
+        expect(await store.tokenFamilies.revokeForUser('u1', T0 + 6)).toBe(0);
+        expect((await store.tokenFamilies.findById('f1'))?.revokedAt).toBe(T0 + 5);
+        expect((await store.tokenFamilies.findById('f2'))?.revokedAt).toBe(T0 + 5);
+        expect((await store.tokenFamilies.findById('f3'))?.revokedAt).toBe(T0 - 1);
+        expect((await store.tokenFamilies.findById('g1'))?.revokedAt).toBeNull();
+        expect(await store.tokenFamilies.revokeForUser('nobody', T0)).toBe(0);
+      });
+
       it('never revokes a family created as revoked again', async () => {
         await seedOAuth();
         await store.tokenFamilies.create(tokenFamily('f2', 'cl1', { revokedAt: T0 - 1 }));

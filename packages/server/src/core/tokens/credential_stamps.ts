@@ -19,9 +19,10 @@ export interface CredentialBinding {
 }
 
 /**
- * Names one secret of a credential without revealing it: HMAC-SHA256 keyed with the secret
- * over a fixed label, the first 12 bytes in base64url. A reset draws a new secret and so a new
- * stamp; re-sealing the same secret under another master key keeps it.
+ * Names a secret without revealing it — an API credential's secret, or a user's password hash
+ * for the login-page session: HMAC-SHA256 keyed with the secret over a fixed label, the first
+ * 12 bytes in base64url. A key reset or a password change makes a new secret and so a new
+ * stamp; re-sealing the same key secret under another master key keeps it.
  */
 export function stampOfSecret(secret: string): string {
   return createHmac('sha256', secret)
@@ -29,6 +30,13 @@ export function stampOfSecret(secret: string): string {
     .digest()
     .subarray(0, 12)
     .toString('base64url');
+}
+
+/** True when two stamps are the same, compared in constant time. */
+export function sameStamp(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**
@@ -73,10 +81,7 @@ export class CredentialStamps {
   /** True when the credential is still active and its secret is the one `binding` names. */
   async isCurrent(binding: CredentialBinding): Promise<boolean> {
     const stamp = await this.current(binding.id);
-    if (stamp === null) return false;
-    const a = Buffer.from(stamp);
-    const b = Buffer.from(binding.stamp);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return stamp !== null && sameStamp(stamp, binding.stamp);
   }
 
   async #load(id: string): Promise<string | null> {

@@ -8,7 +8,8 @@ import {
   validateAuthorizationRequest,
 } from '../../core/oauth/validate_authorization_request.js';
 import { signInWithPassword } from '../../core/passwords/sign_in_with_password.js';
-import type { Store } from '../../store/port.js';
+import { sameStamp, stampOfSecret } from '../../core/tokens/credential_stamps.js';
+import type { Store, UserRecord } from '../../store/port.js';
 import { renderConsentPage } from '../../web/consent_page.js';
 import { renderErrorPage } from '../../web/error_page.js';
 import { renderLoginPage } from '../../web/login_page.js';
@@ -38,6 +39,8 @@ export interface AuthorizeRouteDeps {
   readonly secureCookies: boolean;
   /** Sent as `iss` with every authorization response (RFC 9207). */
   readonly issuer: string;
+  /** A password change ends sign-in sessions (configuration `oauth.endSessionsOnPasswordChange`). */
+  readonly endSessionsOnPasswordChange: boolean;
 }
 
 type Form = Record<string, string | undefined>;
@@ -70,6 +73,26 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
   const errorPage = (reply: FastifyReply, status: number, title: string, description: string) =>
     page(reply, status, renderErrorPage(title, description));
 
+  /**
+   * The user the session cookie signs in: none when the cookie is missing, tampered or
+   * expired, the user is gone or disabled, or (with `endSessionsOnPasswordChange`) the
+   * password was changed since the sign-in (R-3).
+   */
+  async function sessionUser(request: FastifyRequest): Promise<UserRecord | null> {
+    const session = readSession(request, deps.sealer, nowSeconds());
+    if (!session) return null;
+    const user = await deps.store.users.findById(session.userId);
+    if (!user || user.disabledAt !== null) return null;
+    if (
+      deps.endSessionsOnPasswordChange &&
+      (user.passwordHash === null ||
+        !sameStamp(session.passwordStamp, stampOfSecret(user.passwordHash)))
+    ) {
+      return null;
+    }
+    return user;
+  }
+
   async function activeOrganizations(userId: string) {
     const organizations = await listActiveOrganizations(deps.store, userId);
     return organizations.map((o) => ({ id: o.id, name: o.name }));
@@ -81,10 +104,9 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     query: string,
     validation: Extract<AuthorizationValidation, { kind: 'ok' }>,
   ) {
-    const session = readSession(request, deps.sealer, nowSeconds());
-    const user = session ? await deps.store.users.findById(session.userId) : null;
+    const user = await sessionUser(request);
     const secure = deps.secureCookies;
-    if (!user || user.disabledAt !== null) {
+    if (!user) {
       const failed = takeFlash(request, reply, secure) === LOGIN_FAILED;
       return page(
         reply,
@@ -216,7 +238,12 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
         writeSession(
           reply,
           deps.sealer,
-          { userId: user.id, expiresAt: nowSeconds() + deps.sessionLifetimeSeconds },
+          {
+            userId: user.id,
+            // signInWithPassword only answers users with a password.
+            passwordStamp: stampOfSecret(user.passwordHash ?? ''),
+            expiresAt: nowSeconds() + deps.sessionLifetimeSeconds,
+          },
           deps.sessionLifetimeSeconds,
           deps.secureCookies,
         );
@@ -236,9 +263,8 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
       if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
       const validation = await validated(reply, query, 'POST');
       if (!validation) return reply;
-      const session = readSession(request, deps.sealer, nowSeconds());
-      const user = session ? await deps.store.users.findById(session.userId) : null;
-      if (!user || user.disabledAt !== null) {
+      const user = await sessionUser(request);
+      if (!user) {
         return reply.redirect(`/oauth/authorize?${query}`, 303);
       }
       const back = (params: Record<string, string | null>) =>

@@ -15,6 +15,11 @@ const REQUEST_AAD = 'keygate authorization request';
 /** A signed-in browser: sealed in a cookie, so the server keeps no session table. */
 export interface BrowserSession {
   readonly userId: string;
+  /**
+   * The stamp of the user's password hash at sign-in (`stampOfSecret`), so a password change
+   * ends the session (R-3).
+   */
+  readonly passwordStamp: string;
   /** Unix seconds. */
   readonly expiresAt: number;
 }
@@ -39,7 +44,11 @@ export function readSession(
   if (!sealed) return null;
   try {
     const session = JSON.parse(sealer.open(sealed, SESSION_AAD)) as BrowserSession;
-    return typeof session.userId === 'string' && session.expiresAt > now ? session : null;
+    return typeof session.userId === 'string' &&
+      typeof session.passwordStamp === 'string' &&
+      session.expiresAt > now
+      ? session
+      : null;
   } catch {
     return null;
   }

@@ -19,13 +19,19 @@ export interface LegacyTokenSubject {
    * disabling or resetting the key ends it too (R-3); null for a password sign-in.
    */
   readonly credential: CredentialBinding | null;
+  /**
+   * `pst`: the stamp of the user's password hash (`stampOfSecret`) for a JWT made by a
+   * password sign-in, so a password change ends it even without a refresh token (R-3); null
+   * otherwise.
+   */
+  readonly passwordStamp: string | null;
 }
 
 /**
  * Issues a legacy JWT for `X-Auth-Token` (L-1, L-2): header `{ alg: 'ES256', typ:
  * 'legacy+jwt', kid }` with the signing keys access tokens use, claims `iss, sub, aud, org,
- * iat, exp, jti`, `rid` when it belongs to a refresh token and `cid`/`cst` when it was made
- * from an API credential. Its own `typ` is what keeps it
+ * iat, exp, jti`, `rid` when it belongs to a refresh token, `cid`/`cst` when it was made
+ * from an API credential and `pst` when it was made by a password sign-in. Its own `typ` is what keeps it
  * from passing as a Bearer access token, and an access token from passing as it. Throws
  * `SigningKeyError` when no key can sign.
  */
@@ -46,6 +52,7 @@ export async function issueLegacyToken(
     jti,
     ...(subject.refreshTokenId === null ? {} : { rid: subject.refreshTokenId }),
     ...credentialBindingClaims(subject.credential),
+    ...(subject.passwordStamp === null ? {} : { pst: subject.passwordStamp }),
   });
   return { token, jti, expiresAt: exp };
 }

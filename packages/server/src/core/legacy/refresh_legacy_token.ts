@@ -35,6 +35,7 @@ export async function refreshLegacyToken(
     organizationId: record.organizationId,
     refreshTokenId: record.id,
     credential: null,
+    passwordStamp: null,
   });
   return { token };
 }

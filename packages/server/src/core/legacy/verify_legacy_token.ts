@@ -14,6 +14,8 @@ export interface LegacyTokenClaims {
   readonly refreshTokenId: string | null;
   /** `cid`/`cst`, or null when the token was not made from an API credential. */
   readonly credential: CredentialBinding | null;
+  /** `pst`, or null when the token was not made by a password sign-in. */
+  readonly passwordStamp: string | null;
   readonly jti: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
@@ -38,13 +40,14 @@ export async function verifyLegacyToken(
 ): Promise<LegacyTokenVerification> {
   const verified = await verifySignedToken(deps, token, { typ: LEGACY_TOKEN_TYP, audience });
   if (!verified.ok) return verified;
-  const { sub, org, jti, rid } = verified.payload;
+  const { sub, org, jti, rid, pst } = verified.payload;
   const credential = readCredentialBinding(verified.payload);
   if (
     !isNonEmptyString(sub) ||
     !isNonEmptyString(org) ||
     !isNonEmptyString(jti) ||
     (rid !== undefined && !isNonEmptyString(rid)) ||
+    (pst !== undefined && !isNonEmptyString(pst)) ||
     credential === 'invalid'
   ) {
     return tokenFailure('invalid_claims');
@@ -56,6 +59,7 @@ export async function verifyLegacyToken(
       organizationId: org,
       refreshTokenId: rid ?? null,
       credential,
+      passwordStamp: pst ?? null,
       jti,
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,

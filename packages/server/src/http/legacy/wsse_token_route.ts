@@ -43,6 +43,7 @@ export function registerWsseTokenRoute(
       organizationId: principal.organization.id,
       refreshTokenId: null,
       credential: { id: credentialId, stamp },
+      passwordStamp: null,
     });
     request.log.info({ event: 'legacy_token.issued', via: 'wsse' }, 'legacy token issued');
     return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send({ token });

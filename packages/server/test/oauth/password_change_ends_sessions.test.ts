@@ -112,6 +112,16 @@ describe('a password change ends sign-in sessions and refresh token families (de
     expect((await refresh(server, client, again.refreshToken)).status).toBe(200);
   });
 
+  it('an authorization code issued before the change is invalid_grant', async () => {
+    await start();
+    const { url, verifier } = authorizeUrl(server, client);
+    const { redirect } = await authorizeThroughForms(url, carol);
+    await setPassword();
+    const refused = await exchangeCode(server, client, redirect, verifier);
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('disabling and re-enabling the user keeps the revoked families dead', async () => {
     await start();
     const { refreshToken } = await signIn();

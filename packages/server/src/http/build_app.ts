@@ -118,7 +118,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   registerLegacyTokenRoutes(app, legacy, config.realm);
 
-  const authenticate = createAuthenticationHook({ wsse, tokens, legacy, realm: config.realm });
+  const authenticate = createAuthenticationHook({
+    wsse,
+    tokens,
+    credentialStamps,
+    legacy,
+    realm: config.realm,
+  });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate);

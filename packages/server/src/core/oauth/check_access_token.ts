@@ -29,7 +29,8 @@ export type AccessTokenCheckOutcome =
  * Checks an access token beyond its signature (R-1, R-3): not revoked by RFC 7009, its family
  * not revoked (a replayed code or refresh token), the API credential it was made from (`cid`,
  * api_keys grant) still active with the secret it had then (`cst`: not reset), and its user,
- * organization and membership still active — so revocation and disablement take effect even before the JWT expires.
+ * organization and membership still active — so revocation and disablement take effect even
+ * before the JWT expires.
  * Client-credentials tokens (no `org`) act as the client and have no user.
  *
  * The signature and claims are verified on every call. The outcome of the store checks is

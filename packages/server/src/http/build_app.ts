@@ -103,7 +103,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       sessionLifetimeSeconds: config.oauth.sessionLifetimeSeconds,
       secureCookies: config.issuer.startsWith('https:'),
       issuer: config.issuer,
-      endSessionsOnPasswordChange: config.oauth.endSessionsOnPasswordChange,
     });
   });
 

@@ -89,6 +89,17 @@ export interface UserRepository {
   count(): Promise<number>;
   setDisabled(id: string, disabledAt: number | null): Promise<boolean>;
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /**
+   * The user's session generation (0 for a new user), which login-page sessions are sealed
+   * with; null when no such user.
+   */
+  findSessionGeneration(id: string): Promise<number | null>;
+  /**
+   * Moves the user's session generation on by one in one statement, ending every login-page
+   * session sealed with an earlier one (password change, disablement: R-3); false when no such
+   * user.
+   */
+  endSessions(id: string): Promise<boolean>;
 }
 
 /** Memberships. */

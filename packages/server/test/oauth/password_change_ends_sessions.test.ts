@@ -18,9 +18,9 @@ import { startTestServer, type TestServer } from '../support/start_test_server.j
 /**
  * Hardening item 5 (R-3): after `keygate user set-password` the login page's session cookie
  * still signed the user in and their OAuth refresh tokens still refreshed; after `user
- * disable` and `user enable` the refresh tokens came back. Now a password change ends both
- * (configuration `oauth.endSessionsOnPasswordChange`, default on) and disabling ends the
- * refresh token families for good. The CLI changes the user over its own connection to the
+ * disable` and `user enable` the session and the refresh tokens came back. Now a password
+ * change ends both (configuration `oauth.endSessionsOnPasswordChange`, default on) and
+ * disabling ends them for good. The CLI changes the user over its own connection to the
  * SQLite file, as an operator would.
  */
 let server: TestServer;
@@ -122,11 +122,13 @@ describe('a password change ends sign-in sessions and refresh token families (de
     expect(refused.json).toMatchObject({ error: 'invalid_grant' });
   });
 
-  it('disabling and re-enabling the user keeps the revoked families dead', async () => {
+  it('disabling and re-enabling the user keeps the session and the families ended', async () => {
     await start();
-    const { refreshToken } = await signIn();
+    const { browser, refreshToken } = await signIn();
+    expect(await signedIn(browser)).toBe(true);
     await keygate(['user', 'disable', 'carol']);
     await keygate(['user', 'enable', 'carol']);
+    expect(await signedIn(browser)).toBe(false);
     const refused = await refresh(server, client, refreshToken);
     expect(refused.status).toBe(400);
     expect(refused.json).toMatchObject({ error: 'invalid_grant' });

@@ -338,6 +338,24 @@ export function describeStoreConformance(
         expect(await store.users.setPasswordHash('nope', 'new')).toBe(false);
         expect(await store.users.count()).toBe(1);
       });
+
+      it('starts a session generation at 0 and moves it on by one per endSessions', async () => {
+        await store.users.create(user('u1'));
+        await store.users.create(user('u2', { login: 'other' }));
+        expect(await store.users.findSessionGeneration('u1')).toBe(0);
+        expect(await store.users.endSessions('u1')).toBe(true);
+        expect(await store.users.endSessions('u1')).toBe(true);
+        expect(await store.users.findSessionGeneration('u1')).toBe(2);
+        expect(await store.users.findSessionGeneration('u2')).toBe(0);
+        expect(await store.users.endSessions('nope')).toBe(false);
+        expect(await store.users.findSessionGeneration('nope')).toBeNull();
+      });
+
+      it('moves the session generation on atomically: 20 parallel calls, 20 steps', async () => {
+        await store.users.create(user('u1'));
+        await Promise.all(Array.from({ length: 20 }, () => store.users.endSessions('u1')));
+        expect(await store.users.findSessionGeneration('u1')).toBe(20);
+      });
     });
 
     describe('memberships', () => {
@@ -1524,6 +1542,7 @@ export function describeStoreConformance(
         await expectNewVersion(() => store.users.setDisabled('u1', T0));
         await expectNewVersion(() => store.users.setDisabled('u1', null));
         await expectNewVersion(() => store.users.setPasswordHash('u1', 'hash'));
+        await expectNewVersion(() => store.users.endSessions('u1'));
         await expectNewVersion(() => store.organizations.setDisabled('o1', T0));
         await expectNewVersion(() => store.credentials.setStatus('c1', 'revoked'));
       });

@@ -74,7 +74,8 @@ export async function addUserToOrganization(
 /**
  * Disables (or re-enables) a user: all their API keys and tokens stop working at once (W-7,
  * R-3). Disabling also revokes their legacy refresh tokens (L-3) and their OAuth token
- * families (R-3) for good: re-enabling the user does not bring them back.
+ * families, and ends their login-page sessions (R-3), for good: re-enabling the user does not
+ * bring them back.
  */
 export async function setUserDisabled(
   deps: AdminDeps,
@@ -88,6 +89,7 @@ export async function setUserDisabled(
     await Promise.all([
       deps.store.legacyRefreshTokens.revokeForUser(user.id, disabledAt),
       deps.store.tokenFamilies.revokeForUser(user.id, disabledAt),
+      deps.store.users.endSessions(user.id),
     ]);
   }
   return { ...user, disabledAt };

@@ -17,10 +17,9 @@ export interface PasswordChange {
 /** How a password change treats what the user signed in to before it. */
 export interface PasswordChangeOptions {
   /**
-   * Also revoke the user's OAuth token families (their refresh and access tokens), as
-   * configuration `oauth.endSessionsOnPasswordChange` says; the login-page session ends by
-   * itself, since it is bound to the password hash (see `sessionUser`). Default true, as
-   * the configuration's.
+   * Also end the user's login-page sessions and revoke their OAuth token families (their
+   * refresh and access tokens), as configuration `oauth.endSessionsOnPasswordChange` says.
+   * Default true, as the configuration's.
    */
   readonly endSessions: boolean;
 }
@@ -28,8 +27,9 @@ export interface PasswordChangeOptions {
 /**
  * Sets a user's password (L-5: checked against the policy, hashed with argon2id, exactly as
  * typed) and then revokes every legacy refresh token of the user (L-3), which also ends the
- * JWTs made from them, and, with `endSessions`, every OAuth token family of the user (R-3),
- * which ends their refresh tokens and the access tokens made from them. The hash is stored
+ * JWTs made from them, and, with `endSessions`, ends the user's login-page sessions (the
+ * session generation moves on) and revokes every OAuth token family of the user (R-3), which
+ * ends their refresh tokens and the access tokens made from them. The hash is stored
  * first, so a token issued with the old password before the change is revoked, and a sign-in
  * with the old password after it fails. Throws `NotFoundError` for an unknown login and
  * `InvalidInputError` for a password outside the policy; the message never contains the
@@ -50,6 +50,7 @@ export async function setUserPassword(
   const [revokedRefreshTokens, revokedTokenFamilies] = await Promise.all([
     deps.store.legacyRefreshTokens.revokeForUser(user.id, now),
     options.endSessions ? deps.store.tokenFamilies.revokeForUser(user.id, now) : 0,
+    options.endSessions ? deps.store.users.endSessions(user.id) : false,
   ]);
   return { user: { ...user, passwordHash }, revokedRefreshTokens, revokedTokenFamilies };
 }

@@ -20,7 +20,7 @@ export interface CredentialBinding {
 
 /**
  * Names a secret without revealing it — an API credential's secret, or a user's password hash
- * for the login-page session: HMAC-SHA256 keyed with the secret over a fixed label, the first
+ * for a legacy JWT from a password sign-in: HMAC-SHA256 keyed with the secret over a fixed label, the first
  * 12 bytes in base64url. A key reset or a password change makes a new secret and so a new
  * stamp; re-sealing the same key secret under another master key keeps it.
  */

@@ -8,7 +8,6 @@ import {
   validateAuthorizationRequest,
 } from '../../core/oauth/validate_authorization_request.js';
 import { signInWithPassword } from '../../core/passwords/sign_in_with_password.js';
-import { sameStamp, stampOfSecret } from '../../core/tokens/credential_stamps.js';
 import type { Store, UserRecord } from '../../store/port.js';
 import { renderConsentPage } from '../../web/consent_page.js';
 import { renderErrorPage } from '../../web/error_page.js';
@@ -39,8 +38,6 @@ export interface AuthorizeRouteDeps {
   readonly secureCookies: boolean;
   /** Sent as `iss` with every authorization response (RFC 9207). */
   readonly issuer: string;
-  /** A password change ends sign-in sessions (configuration `oauth.endSessionsOnPasswordChange`). */
-  readonly endSessionsOnPasswordChange: boolean;
 }
 
 type Form = Record<string, string | undefined>;
@@ -75,21 +72,17 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
 
   /**
    * The user the session cookie signs in: none when the cookie is missing, tampered or
-   * expired, the user is gone or disabled, or (with `endSessionsOnPasswordChange`) the
-   * password was changed since the sign-in (R-3).
+   * expired, the user is gone or disabled, or the user's sessions were ended since the sign-in
+   * (a password change or a disablement moved the session generation on, R-3).
    */
   async function sessionUser(request: FastifyRequest): Promise<UserRecord | null> {
     const session = readSession(request, deps.sealer, nowSeconds());
     if (!session) return null;
-    const user = await deps.store.users.findById(session.userId);
-    if (!user || user.disabledAt !== null) return null;
-    if (
-      deps.endSessionsOnPasswordChange &&
-      (user.passwordHash === null ||
-        !sameStamp(session.passwordStamp, stampOfSecret(user.passwordHash)))
-    ) {
-      return null;
-    }
+    const [user, generation] = await Promise.all([
+      deps.store.users.findById(session.userId),
+      deps.store.users.findSessionGeneration(session.userId),
+    ]);
+    if (!user || user.disabledAt !== null || generation !== session.generation) return null;
     return user;
   }
 
@@ -235,13 +228,13 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
         setFlash(reply, LOGIN_FAILED, deps.secureCookies);
       } else {
         request.log.info({ event: 'login.success', userId: user.id }, 'signed in');
+        const generation = await deps.store.users.findSessionGeneration(user.id);
         writeSession(
           reply,
           deps.sealer,
           {
             userId: user.id,
-            // signInWithPassword only answers users with a password.
-            passwordStamp: stampOfSecret(user.passwordHash ?? ''),
+            generation: generation ?? 0,
             expiresAt: nowSeconds() + deps.sessionLifetimeSeconds,
           },
           deps.sessionLifetimeSeconds,

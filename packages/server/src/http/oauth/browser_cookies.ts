@@ -16,10 +16,10 @@ const REQUEST_AAD = 'keygate authorization request';
 export interface BrowserSession {
   readonly userId: string;
   /**
-   * The stamp of the user's password hash at sign-in (`stampOfSecret`), so a password change
-   * ends the session (R-3).
+   * The user's session generation at sign-in (`users.findSessionGeneration`): a password
+   * change or disablement moves it on, which ends the session for good (R-3).
    */
-  readonly passwordStamp: string;
+  readonly generation: number;
   /** Unix seconds. */
   readonly expiresAt: number;
 }
@@ -45,7 +45,7 @@ export function readSession(
   try {
     const session = JSON.parse(sealer.open(sealed, SESSION_AAD)) as BrowserSession;
     return typeof session.userId === 'string' &&
-      typeof session.passwordStamp === 'string' &&
+      Number.isSafeInteger(session.generation) &&
       session.expiresAt > now
       ? session
       : null;

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_TOKEN_CHECK_WINDOW_MS } from '../../src/core/oauth/access_token_check_cache.js';
+import { setUserPassword } from '../../src/core/passwords/set_user_password.js';
 import { authorizeThroughForms, type FormBrowser } from '../support/form_browser.js';
 import { get } from '../support/http_client.js';
 import {
@@ -110,6 +111,26 @@ describe('a password change ends sign-in sessions and refresh token families (de
     const again = await signIn();
     expect(await signedIn(again.browser)).toBe(true);
     expect((await refresh(server, client, again.refreshToken)).status).toBe(200);
+  });
+
+  it('a sign-in with the old password racing the change gets no session', async () => {
+    await start();
+    // The change lands after the old password was checked and before the session is sealed.
+    const { users } = server.store;
+    const findSessionGeneration = users.findSessionGeneration.bind(users);
+    let raced = false;
+    Object.assign(users, {
+      async findSessionGeneration(id: string) {
+        if (!raced) {
+          raced = true;
+          await setUserPassword(server, carol.login, 'a whole new passphrase');
+        }
+        return findSessionGeneration(id);
+      },
+    });
+    const { url } = authorizeUrl(server, client);
+    await expect(authorizeThroughForms(url, carol)).rejects.toThrow('login was refused');
+    expect(raced).toBe(true);
   });
 
   it('an authorization code issued before the change is invalid_grant', async () => {

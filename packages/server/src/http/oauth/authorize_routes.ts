@@ -86,6 +86,17 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     return user;
   }
 
+  /**
+   * The session generation to seal for `user`, just signed in: null when the password changed
+   * while it was being checked, so a sign-in with the old password racing a password change
+   * cannot pick up the generation the change moved on to.
+   */
+  async function generationToSeal(user: UserRecord): Promise<number | null> {
+    const generation = await deps.store.users.findSessionGeneration(user.id);
+    const current = await deps.store.users.findById(user.id);
+    return generation !== null && current?.passwordHash === user.passwordHash ? generation : null;
+  }
+
   async function activeOrganizations(userId: string) {
     const organizations = await listActiveOrganizations(deps.store, userId);
     return organizations.map((o) => ({ id: o.id, name: o.name }));
@@ -223,18 +234,18 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
       const query = openAuthorizationQuery(deps.sealer, form.request);
       if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
       const user = await signInWithPassword(deps.store, form.username ?? '', form.password ?? '');
-      if (!user) {
+      const generation = user && (await generationToSeal(user));
+      if (!user || generation === null) {
         request.log.info({ event: 'login.failure' }, 'sign-in refused');
         setFlash(reply, LOGIN_FAILED, deps.secureCookies);
       } else {
         request.log.info({ event: 'login.success', userId: user.id }, 'signed in');
-        const generation = await deps.store.users.findSessionGeneration(user.id);
         writeSession(
           reply,
           deps.sealer,
           {
             userId: user.id,
-            generation: generation ?? 0,
+            generation,
             expiresAt: nowSeconds() + deps.sessionLifetimeSeconds,
           },
           deps.sessionLifetimeSeconds,

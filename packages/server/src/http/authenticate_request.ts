@@ -4,6 +4,7 @@ import type { LegacyDeps } from '../core/legacy/legacy_deps.js';
 import { checkAccessToken } from '../core/oauth/check_access_token.js';
 import type { TokenService } from '../core/oauth/token_service.js';
 import type { Principal } from '../core/principal.js';
+import type { CredentialStamps } from '../core/tokens/credential_stamps.js';
 import type { WsseVerifierDeps } from '../core/wsse/verify_username_token.js';
 import { verifyWsseHeader } from '../core/wsse/verify_wsse_header.js';
 import { sendJsonError } from './send_json_error.js';
@@ -19,8 +20,10 @@ declare module 'fastify' {
 export interface AuthenticationDeps {
   readonly wsse: WsseVerifierDeps;
   readonly tokens: TokenService;
+  /** What tokens made from an API key are checked against (R-3). */
+  readonly credentialStamps: CredentialStamps;
   /** The `X-Auth-Token` check (L-2). */
-  readonly legacy: Pick<LegacyDeps, 'store' | 'tokens' | 'audience'>;
+  readonly legacy: Pick<LegacyDeps, 'store' | 'tokens' | 'audience' | 'credentialStamps'>;
   readonly realm: string;
 }
 
@@ -58,7 +61,10 @@ export function createAuthenticationHook(deps: AuthenticationDeps) {
   async function bearer(request: FastifyRequest, reply: FastifyReply, authorization: string) {
     const token = BEARER.exec(authorization)?.[1];
     const checked = token
-      ? await checkAccessToken({ store: deps.wsse.store, tokens: deps.tokens }, token)
+      ? await checkAccessToken(
+          { store: deps.wsse.store, tokens: deps.tokens, credentialStamps: deps.credentialStamps },
+          token,
+        )
       : null;
     if (!checked?.ok) {
       const reason = checked?.reason ?? 'invalid_token';

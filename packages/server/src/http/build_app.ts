@@ -5,6 +5,7 @@ import type { LegacyDeps } from '../core/legacy/legacy_deps.js';
 import { OAuthClientCache } from '../core/oauth/authenticate_client.js';
 import type { GrantDeps } from '../core/oauth/grant_deps.js';
 import { createTokenService } from '../core/tokens/create_token_service.js';
+import { CredentialStamps } from '../core/tokens/credential_stamps.js';
 import { SigningKeyCache } from '../core/tokens/signing_key_cache.js';
 import { VerifiedTokenCache } from '../core/tokens/verified_token_cache.js';
 import { CredentialCache } from '../core/wsse/credential_cache.js';
@@ -71,11 +72,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Credential and client lookups are cached while the store's dataVersion says nothing changed.
   const credentialCache = new CredentialCache<WssePrincipal>();
   const wsse: WsseVerifierDeps = { store, secrets, policy: config.wsse, now, credentialCache };
+  // What tokens made from an API key are checked against, so revoking the key ends them.
+  const credentialStamps = new CredentialStamps({ store, secrets });
   const grants: GrantDeps = {
     store,
     tokens,
     sealer: secrets,
     wsse,
+    credentialStamps,
     now,
     clientCache: new OAuthClientCache(),
     policy: {
@@ -107,12 +111,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store,
     tokens: { keys, issuer: config.issuer, now, verifiedTokens },
     audience: config.oauth.audience,
+    credentialStamps,
     tokenLifetimeSeconds: config.legacy.tokenLifetimeSeconds,
     refreshIdleSeconds: config.legacy.refreshIdleSeconds,
   };
   registerLegacyTokenRoutes(app, legacy, config.realm);
 
-  const authenticate = createAuthenticationHook({ wsse, tokens, legacy, realm: config.realm });
+  const authenticate = createAuthenticationHook({
+    wsse,
+    tokens,
+    credentialStamps,
+    legacy,
+    realm: config.realm,
+  });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate);

@@ -23,7 +23,11 @@ export function countAuthDataWrites<S extends AuthDataRepositories>(
   return {
     ...store,
     organizations: countWrites(store.organizations, ['create', 'setDisabled'], onWrite),
-    users: countWrites(store.users, ['create', 'setDisabled', 'setPasswordHash'], onWrite),
+    users: countWrites(
+      store.users,
+      ['create', 'setDisabled', 'setPasswordHash', 'endSessions'],
+      onWrite,
+    ),
     memberships: countWrites(store.memberships, ['add'], onWrite),
     credentials: countWrites(
       store.credentials,

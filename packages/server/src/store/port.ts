@@ -108,6 +108,17 @@ export interface UserRepository {
   count(): Promise<number>;
   setDisabled(id: string, disabledAt: number | null): Promise<boolean>;
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /**
+   * The user's session generation (0 for a new user), which login-page sessions are sealed
+   * with; null when no such user.
+   */
+  findSessionGeneration(id: string): Promise<number | null>;
+  /**
+   * Moves the user's session generation on by one in one statement, ending every login-page
+   * session sealed with an earlier one (password change, disablement: R-3); false when no such
+   * user.
+   */
+  endSessions(id: string): Promise<boolean>;
 }
 
 /** Memberships. */
@@ -264,6 +275,11 @@ export interface TokenFamilyRepository {
   findById(id: string): Promise<TokenFamilyRecord | null>;
   /** Marks the family revoked; true when this call revoked it, false when already revoked or unknown. */
   revoke(id: string, revokedAt: number): Promise<boolean>;
+  /**
+   * Revokes, in one statement, every family of the user not revoked yet (password change, user
+   * disablement: R-3); returns how many it revoked.
+   */
+  revokeForUser(userId: string, revokedAt: number): Promise<number>;
   /**
    * Deletes, in one statement, every family nothing can use any more, with its codes and
    * refresh tokens: created before `now - graceSeconds`, with no refresh token that expires at

@@ -173,7 +173,9 @@ describe('keygate user set-password (L-3, L-5, K-2)', () => {
       input: `${newPassword}\n`,
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('password of "carol" changed; 2 legacy refresh tokens revoked');
+    expect(result.stdout).toContain(
+      'password of "carol" changed; 2 legacy refresh tokens and 0 OAuth token families revoked',
+    );
     expect(result.stdout).not.toContain(newPassword);
 
     for (const token of [first.refresh_token, second.refresh_token]) {
@@ -189,6 +191,32 @@ describe('keygate user set-password (L-3, L-5, K-2)', () => {
     expect((await refresh((fresh.json as { refresh_token: string }).refresh_token)).status).toBe(
       200,
     );
+  });
+
+  it('also ends a JWT signed in for without a refresh token; one from the new password works', async () => {
+    const signInWithoutRefresh = async (password: string) => {
+      const response = await postLegacy(server, '/auth/api/v1/token/password', {
+        username: carol.login,
+        password,
+      });
+      expect(response.status, response.text).toBe(200);
+      return (response.json as { token: string }).token;
+    };
+    const me = (token: string) => get(`${server.url}/api/v1/me`, { 'x-auth-token': token });
+    const before = await signInWithoutRefresh(carol.password);
+    expect((await me(before)).status).toBe(200);
+
+    const newPassword = 'a whole new passphrase ✓';
+    const result = await runCliInProcess(['user', 'set-password', 'carol', '--password-stdin'], {
+      env,
+      input: newPassword,
+    });
+    expect(result.code, result.stderr).toBe(0);
+
+    const refused = await me(before);
+    expect(refused.status).toBe(401);
+    expect(refused.json).toMatchObject({ error: 'invalid_token' });
+    expect((await me(await signInWithoutRefresh(newPassword))).status).toBe(200);
   });
 
   it('--json prints one object; bad input exits non-zero with a one-line reason', async () => {

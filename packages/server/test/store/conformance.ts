@@ -338,6 +338,24 @@ export function describeStoreConformance(
         expect(await store.users.setPasswordHash('nope', 'new')).toBe(false);
         expect(await store.users.count()).toBe(1);
       });
+
+      it('starts a session generation at 0 and moves it on by one per endSessions', async () => {
+        await store.users.create(user('u1'));
+        await store.users.create(user('u2', { login: 'other' }));
+        expect(await store.users.findSessionGeneration('u1')).toBe(0);
+        expect(await store.users.endSessions('u1')).toBe(true);
+        expect(await store.users.endSessions('u1')).toBe(true);
+        expect(await store.users.findSessionGeneration('u1')).toBe(2);
+        expect(await store.users.findSessionGeneration('u2')).toBe(0);
+        expect(await store.users.endSessions('nope')).toBe(false);
+        expect(await store.users.findSessionGeneration('nope')).toBeNull();
+      });
+
+      it('moves the session generation on atomically: 20 parallel calls, 20 steps', async () => {
+        await store.users.create(user('u1'));
+        await Promise.all(Array.from({ length: 20 }, () => store.users.endSessions('u1')));
+        expect(await store.users.findSessionGeneration('u1')).toBe(20);
+      });
     });
 
     describe('memberships', () => {
@@ -836,6 +854,21 @@ export function describeStoreConformance(
         expect((await store.tokenFamilies.findById('f1'))?.revokedAt).toBe(T0 + 5);
         expect(await store.tokenFamilies.revoke('nope', T0)).toBe(false);
         expect(await store.tokenFamilies.findById('nope')).toBeNull();
+      });
+
+      it('revokeForUser revokes every live family of that user only, and says how many', async () => {
+        await seedOAuth();
+        await store.users.create(user('u2'));
+        await store.tokenFamilies.create(tokenFamily('f2', 'cl1'));
+        await store.tokenFamilies.create(tokenFamily('f3', 'cl1', { revokedAt: T0 - 1 }));
+        await store.tokenFamilies.create(tokenFamily('g1', 'cl1', { userId: 'u2' }));
+        expect(await store.tokenFamilies.revokeForUser('u1', T0 + 5)).toBe(2);
+        expect(await store.tokenFamilies.revokeForUser('u1', T0 + 6)).toBe(0);
+        expect((await store.tokenFamilies.findById('f1'))?.revokedAt).toBe(T0 + 5);
+        expect((await store.tokenFamilies.findById('f2'))?.revokedAt).toBe(T0 + 5);
+        expect((await store.tokenFamilies.findById('f3'))?.revokedAt).toBe(T0 - 1);
+        expect((await store.tokenFamilies.findById('g1'))?.revokedAt).toBeNull();
+        expect(await store.tokenFamilies.revokeForUser('nobody', T0)).toBe(0);
       });
 
       it('never revokes a family created as revoked again', async () => {
@@ -1509,6 +1542,7 @@ export function describeStoreConformance(
         await expectNewVersion(() => store.users.setDisabled('u1', T0));
         await expectNewVersion(() => store.users.setDisabled('u1', null));
         await expectNewVersion(() => store.users.setPasswordHash('u1', 'hash'));
+        await expectNewVersion(() => store.users.endSessions('u1'));
         await expectNewVersion(() => store.organizations.setDisabled('o1', T0));
         await expectNewVersion(() => store.credentials.setStatus('c1', 'revoked'));
       });

@@ -16,6 +16,12 @@ export interface ClusterClient {
   readonly clientSecret: string;
 }
 
+/** An API key and its secret. */
+export interface ClusterApiKey {
+  readonly key: string;
+  readonly secret: string;
+}
+
 /**
  * Several `keygate serve` processes on one scratch PostgreSQL database and one throwaway
  * `redis-server` (its own port, so parallel test files never share keys), all with the same
@@ -30,7 +36,7 @@ export interface KeygateCluster {
   /** The running processes, by index; `restart(i)` replaces an entry. */
   readonly servers: ServerProcess[];
   /** An API key of `admin` in `default`, with its secret. */
-  readonly apiKey: { readonly key: string; readonly secret: string };
+  readonly apiKey: ClusterApiKey;
   /** A code-flow client (authorization_code + refresh_token, no consent page). */
   readonly codeClient: ClusterClient;
   /** A client allowed the api_keys grant. */
@@ -40,10 +46,10 @@ export interface KeygateCluster {
   readonly user: { readonly login: string; readonly password: string };
   /** Starts server `index` again (after a stop or a SIGKILL) with the same settings. */
   restart(index: number): Promise<ServerProcess>;
-  /** A fresh X-WSSE header for the API key. */
-  wsseHeader(): string;
-  /** A fresh api_keys grant body for the API key. */
-  apiKeysBody(): Record<string, string>;
+  /** A fresh X-WSSE header for the API key, or for `credential` (another key, a reset secret). */
+  wsseHeader(credential?: ClusterApiKey): string;
+  /** A fresh api_keys grant body for the API key, or for `credential`. */
+  apiKeysBody(credential?: ClusterApiKey): Record<string, string>;
   /** Signs the user in on `server`'s pages and returns an authorization code and its verifier. */
   authorizationCode(server: { url: string }): Promise<{ code: string; verifier: string }>;
   /** Redeems an authorization code at `server`. */
@@ -152,15 +158,15 @@ export async function startKeygateCluster(count: number): Promise<KeygateCluster
         servers[index] = server;
         return server;
       },
-      wsseHeader: () =>
-        createUsernameTokenSync({ username: apiKey.key, secret: apiKey.secret }).header,
-      apiKeysBody() {
-        const token = new UsernameToken({ username: apiKey.key, password: apiKey.secret });
+      wsseHeader: (credential = apiKey) =>
+        createUsernameTokenSync({ username: credential.key, secret: credential.secret }).header,
+      apiKeysBody(credential = apiKey) {
+        const token = new UsernameToken({ username: credential.key, password: credential.secret });
         return {
           client_id: apiKeysClient.clientId,
           client_secret: apiKeysClient.clientSecret,
           grant_type: 'api_keys',
-          key: apiKey.key,
+          key: credential.key,
           nonce: token.getNonceBase64(),
           created_at: token.getCreated(),
           digest: token.getPasswordDigest(),

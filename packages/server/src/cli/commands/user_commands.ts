@@ -72,13 +72,21 @@ export function registerUserCommands(program: Command, io: CliIo): void {
     .action((login: string, _options: { passwordStdin: boolean }, command: Command) =>
       withRuntime(io, command, async (runtime) => {
         const password = await readStdin(io);
-        const changed = await setUserPassword(runtime, login, password);
+        const changed = await setUserPassword(runtime, login, password, {
+          endSessions: runtime.config.oauth.endSessionsOnPasswordChange,
+        });
         const revoked = changed.revokedRefreshTokens;
+        const families = changed.revokedTokenFamilies;
         emit(
           io,
           command,
-          `password of "${changed.user.login}" changed; ${revoked} legacy refresh token${revoked === 1 ? '' : 's'} revoked`,
-          { id: changed.user.id, login: changed.user.login, revoked_refresh_tokens: revoked },
+          `password of "${changed.user.login}" changed; ${revoked} legacy refresh token${revoked === 1 ? '' : 's'} and ${families} OAuth token famil${families === 1 ? 'y' : 'ies'} revoked`,
+          {
+            id: changed.user.id,
+            login: changed.user.login,
+            revoked_refresh_tokens: revoked,
+            revoked_token_families: families,
+          },
         );
       }),
     );

@@ -73,8 +73,9 @@ export async function addUserToOrganization(
 
 /**
  * Disables (or re-enables) a user: all their API keys and tokens stop working at once (W-7,
- * R-3). Disabling also revokes their legacy refresh tokens for good (L-3): re-enabling the
- * user does not bring them back.
+ * R-3). Disabling also revokes their legacy refresh tokens (L-3) and their OAuth token
+ * families, and ends their login-page sessions (R-3), for good: re-enabling the user does not
+ * bring them back.
  */
 export async function setUserDisabled(
   deps: AdminDeps,
@@ -84,6 +85,12 @@ export async function setUserDisabled(
   const user = await requireUser(deps.store, login);
   const disabledAt = disabled ? nowSeconds(deps) : null;
   await deps.store.users.setDisabled(user.id, disabledAt);
-  if (disabledAt !== null) await deps.store.legacyRefreshTokens.revokeForUser(user.id, disabledAt);
+  if (disabledAt !== null) {
+    await Promise.all([
+      deps.store.legacyRefreshTokens.revokeForUser(user.id, disabledAt),
+      deps.store.tokenFamilies.revokeForUser(user.id, disabledAt),
+      deps.store.users.endSessions(user.id),
+    ]);
+  }
   return { ...user, disabledAt };
 }

@@ -68,6 +68,11 @@ export const CONFIG_DEFAULTS = {
     refreshReuseIntervalSeconds: 0,
     /** Seconds a sign-in on the login page lasts. Env `KEYGATE_OAUTH_SESSION_LIFETIME`. */
     sessionLifetimeSeconds: 3600,
+    /**
+     * Whether a password change ends the user's login-page sessions and OAuth token families
+     * (R-3). Env `KEYGATE_OAUTH_END_SESSIONS_ON_PASSWORD_CHANGE`.
+     */
+    endSessionsOnPasswordChange: true,
   },
   legacy: {
     /** Seconds a legacy JWT (`X-Auth-Token`, L-1, L-2) lives. Env `KEYGATE_LEGACY_TOKEN_LIFETIME`. */
@@ -104,6 +109,7 @@ export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
   'oauth.refreshTokenLifetimeSeconds': 'KEYGATE_OAUTH_REFRESH_TOKEN_LIFETIME',
   'oauth.refreshReuseIntervalSeconds': 'KEYGATE_OAUTH_REFRESH_REUSE_INTERVAL',
   'oauth.sessionLifetimeSeconds': 'KEYGATE_OAUTH_SESSION_LIFETIME',
+  'oauth.endSessionsOnPasswordChange': 'KEYGATE_OAUTH_END_SESSIONS_ON_PASSWORD_CHANGE',
   'legacy.tokenLifetimeSeconds': 'KEYGATE_LEGACY_TOKEN_LIFETIME',
   'legacy.refreshIdleSeconds': 'KEYGATE_LEGACY_REFRESH_IDLE',
 };

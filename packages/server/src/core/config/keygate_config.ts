@@ -16,6 +16,8 @@ export interface OAuthConfig {
   readonly refreshTokenLifetimeSeconds: number;
   readonly refreshReuseIntervalSeconds: number;
   readonly sessionLifetimeSeconds: number;
+  /** A password change ends the user's login-page sessions and OAuth token families. */
+  readonly endSessionsOnPasswordChange: boolean;
 }
 
 /** Legacy JWT settings (L-1..L-3). */

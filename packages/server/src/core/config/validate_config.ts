@@ -114,6 +114,10 @@ export function validateConfig(...layers: RawConfig[]): KeygateConfig {
       60,
       86_400,
     ),
+    endSessionsOnPasswordChange: read.boolean(
+      'oauth.endSessionsOnPasswordChange',
+      defaults.endSessionsOnPasswordChange,
+    ),
   });
   const legacy = Object.freeze({
     tokenLifetimeSeconds: read.integer(

@@ -1,5 +1,7 @@
+import type { UserRecord } from '../../store/port.js';
 import { findActiveSubject } from '../find_active_subject.js';
 import type { Principal } from '../principal.js';
+import { sameStamp, stampOfSecret } from '../tokens/credential_stamps.js';
 import type { LegacyDeps } from './legacy_deps.js';
 import { verifyLegacyToken } from './verify_legacy_token.js';
 
@@ -8,26 +10,33 @@ export type LegacyTokenFailure = 'invalid_token' | 'revoked' | 'subject_disabled
 
 /**
  * Checks a presented `X-Auth-Token` (L-2, R-1, R-3): a valid legacy JWT (see
- * `verifyLegacyToken`), the refresh token it was made from (`rid`, when it has one) not
- * revoked, so a password change or disablement also ends the JWTs made from refresh tokens
- * (a JWT issued without a refresh token lives until its `exp`, at most the legacy token
- * lifetime), and its user, organization and membership active (disablement ends every JWT), all
- * read from the store on every request so revocation and disablement take effect at once,
- * well inside R-3's 5 s. Answers the principal, `scheme: 'legacy_jwt'`.
+ * `verifyLegacyToken`) and, so that revocation takes effect before its `exp`:
+ * - the refresh token it was made from (`rid`, when it has one) not revoked, so a password
+ *   change or disablement ends the JWTs made from refresh tokens;
+ * - the password it was signed in with (`pst`, when it has one) still the user's, so a
+ *   password change ends a JWT signed in for without a refresh token too;
+ * - the API credential it was made from (`cid`, when it has one) still active with the secret
+ *   it had then (`cst`), so revoking, disabling or resetting the key ends it;
+ * - its user, organization and membership active (disablement ends every JWT).
+ * All is read from the store on every request (the credential through `CredentialStamps`,
+ * which re-reads as soon as the store's data version moves on), well inside R-3's 5 s.
+ * Answers the principal, `scheme: 'legacy_jwt'`.
  */
 export async function checkLegacyToken(
-  deps: Pick<LegacyDeps, 'store' | 'tokens' | 'audience'>,
+  deps: Pick<LegacyDeps, 'store' | 'tokens' | 'audience' | 'credentialStamps'>,
   token: string,
 ): Promise<{ ok: true; principal: Principal } | { ok: false; reason: LegacyTokenFailure }> {
   const verified = await verifyLegacyToken(deps.tokens, token, deps.audience);
   if (!verified.ok) return { ok: false, reason: 'invalid_token' };
   const { claims } = verified;
-  const [refresh, subject] = await Promise.all([
+  const [refresh, subject, credentialCurrent] = await Promise.all([
     claims.refreshTokenId === null
       ? undefined
       : deps.store.legacyRefreshTokens.findById(claims.refreshTokenId),
     findActiveSubject(deps.store, claims.subject, claims.organizationId),
+    claims.credential === null ? true : deps.credentialStamps.isCurrent(claims.credential),
   ]);
+  if (!credentialCurrent) return { ok: false, reason: 'revoked' };
   if (refresh !== undefined) {
     if (
       !refresh ||
@@ -39,6 +48,9 @@ export async function checkLegacyToken(
     }
   }
   if (!subject) return { ok: false, reason: 'subject_disabled' };
+  if (claims.passwordStamp !== null && !passwordUnchanged(subject.user, claims.passwordStamp)) {
+    return { ok: false, reason: 'revoked' };
+  }
   return {
     ok: true,
     principal: {
@@ -48,4 +60,8 @@ export async function checkLegacyToken(
       scheme: 'legacy_jwt',
     },
   };
+}
+
+function passwordUnchanged(user: UserRecord, passwordStamp: string): boolean {
+  return user.passwordHash !== null && sameStamp(stampOfSecret(user.passwordHash), passwordStamp);
 }

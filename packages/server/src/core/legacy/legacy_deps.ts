@@ -1,4 +1,5 @@
 import type { Store } from '../../store/port.js';
+import type { CredentialStamps } from '../tokens/credential_stamps.js';
 import type { TokenDeps } from '../tokens/token_deps.js';
 
 /** What the legacy JWT operations need (L-1..L-4). */
@@ -8,6 +9,8 @@ export interface LegacyDeps {
   readonly tokens: TokenDeps;
   /** `aud` of legacy JWTs and what the `X-Auth-Token` check expects (keygate's `/api/*`). */
   readonly audience: string;
+  /** The API credentials' current stamps: what JWTs made from WSSE carry and are checked against (R-3). */
+  readonly credentialStamps: CredentialStamps;
   /** Lifetime of a legacy JWT in seconds (configuration `legacy.tokenLifetimeSeconds`). */
   readonly tokenLifetimeSeconds: number;
   /**

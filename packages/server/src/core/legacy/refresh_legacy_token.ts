@@ -34,6 +34,8 @@ export async function refreshLegacyToken(
     userId: record.userId,
     organizationId: record.organizationId,
     refreshTokenId: record.id,
+    credential: null,
+    passwordStamp: null,
   });
   return { token };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OrganizationRecord, Store, UserRecord } from '../../store/port.js';
 import { listActiveOrganizations } from '../list_active_organizations.js';
 import { signInWithPassword } from '../passwords/sign_in_with_password.js';
+import { stampOfSecret } from '../tokens/credential_stamps.js';
 import { issueLegacyToken } from './issue_legacy_token.js';
 import type { LegacyDeps } from './legacy_deps.js';
 import { LegacyError } from './legacy_error.js';
@@ -35,11 +36,15 @@ export async function signInForLegacyToken(
     throw new LegacyError('invalid_credentials', 'The username or password is wrong.');
   }
   const organization = await chooseOrganization(deps.store, user, request.organization);
+  // signInWithPassword only answers users with a password.
+  const passwordStamp = stampOfSecret(user.passwordHash ?? '');
   if (!request.refresh) {
     const { token } = await issueLegacyToken(deps, {
       userId: user.id,
       organizationId: organization.id,
       refreshTokenId: null,
+      credential: null,
+      passwordStamp,
     });
     return { token };
   }
@@ -51,6 +56,8 @@ export async function signInForLegacyToken(
     userId: user.id,
     organizationId: organization.id,
     refreshTokenId: id,
+    credential: null,
+    passwordStamp,
   });
   await deps.store.legacyRefreshTokens.create({
     id,

@@ -1,3 +1,5 @@
+import { readCredentialBinding } from '../tokens/credential_binding_claims.js';
+import type { CredentialBinding } from '../tokens/credential_stamps.js';
 import { isNonEmptyString } from '../tokens/is_non_empty_string.js';
 import type { TokenDeps } from '../tokens/token_deps.js';
 import { type TokenFailure, tokenFailure } from '../tokens/token_failure.js';
@@ -10,6 +12,10 @@ export interface LegacyTokenClaims {
   readonly organizationId: string;
   /** `rid`, or null when the token was made without a refresh token. */
   readonly refreshTokenId: string | null;
+  /** `cid`/`cst`, or null when the token was not made from an API credential. */
+  readonly credential: CredentialBinding | null;
+  /** `pst`, or null when the token was not made by a password sign-in. */
+  readonly passwordStamp: string | null;
   readonly jti: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
@@ -34,12 +40,15 @@ export async function verifyLegacyToken(
 ): Promise<LegacyTokenVerification> {
   const verified = await verifySignedToken(deps, token, { typ: LEGACY_TOKEN_TYP, audience });
   if (!verified.ok) return verified;
-  const { sub, org, jti, rid } = verified.payload;
+  const { sub, org, jti, rid, pst } = verified.payload;
+  const credential = readCredentialBinding(verified.payload);
   if (
     !isNonEmptyString(sub) ||
     !isNonEmptyString(org) ||
     !isNonEmptyString(jti) ||
-    (rid !== undefined && !isNonEmptyString(rid))
+    (rid !== undefined && !isNonEmptyString(rid)) ||
+    (pst !== undefined && !isNonEmptyString(pst)) ||
+    credential === 'invalid'
   ) {
     return tokenFailure('invalid_claims');
   }
@@ -49,6 +58,8 @@ export async function verifyLegacyToken(
       subject: sub,
       organizationId: org,
       refreshTokenId: rid ?? null,
+      credential,
+      passwordStamp: pst ?? null,
       jti,
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,

@@ -1,5 +1,6 @@
 import type { Store } from '../../store/port.js';
 import { findActiveSubject } from '../find_active_subject.js';
+import type { CredentialStamps } from '../tokens/credential_stamps.js';
 import type { AccessTokenClaims, TokenService } from './token_service.js';
 
 /** Why a Bearer token was refused. */
@@ -26,8 +27,10 @@ export type AccessTokenCheckOutcome =
 
 /**
  * Checks an access token beyond its signature (R-1, R-3): not revoked by RFC 7009, its family
- * not revoked (a replayed code or refresh token), and its user, organization and membership
- * still active — so revocation and disablement take effect even before the JWT expires.
+ * not revoked (a replayed code or refresh token), the API credential it was made from (`cid`,
+ * api_keys grant) still active with the secret it had then (`cst`: not reset), and its user,
+ * organization and membership still active — so revocation and disablement take effect even
+ * before the JWT expires.
  * Client-credentials tokens (no `org`) act as the client and have no user.
  *
  * The signature and claims are verified on every call. The outcome of the store checks is
@@ -36,7 +39,7 @@ export type AccessTokenCheckOutcome =
  * store regardless (introspection, which is not on the request path of every API call).
  */
 export async function checkAccessToken(
-  deps: { store: Store; tokens: TokenService },
+  deps: { store: Store; tokens: TokenService; credentialStamps: CredentialStamps },
   token: string,
   options: { readonly fresh?: boolean } = {},
 ): Promise<{ ok: true; token: LiveAccessToken } | { ok: false; reason: AccessTokenFailure }> {
@@ -46,7 +49,7 @@ export async function checkAccessToken(
   let outcome = cache?.get(claims.jti);
   if (outcome === undefined) {
     const generation = cache?.generation ?? 0;
-    outcome = await checkInStore(deps.store, claims);
+    outcome = await checkInStore(deps, claims);
     cache?.remember(claims.jti, outcome, generation);
   }
   if (!outcome.ok) return outcome;
@@ -57,14 +60,20 @@ export async function checkAccessToken(
 }
 
 async function checkInStore(
-  store: Store,
+  deps: { store: Store; credentialStamps: CredentialStamps },
   claims: AccessTokenClaims,
 ): Promise<AccessTokenCheckOutcome> {
-  const [revoked, family] = await Promise.all([
+  const { store } = deps;
+  const [revoked, family, credentialCurrent] = await Promise.all([
     store.revokedAccessTokens.isRevoked(claims.jti),
     claims.familyId === null ? null : store.tokenFamilies.findById(claims.familyId),
+    claims.credential === null ? true : deps.credentialStamps.isCurrent(claims.credential),
   ]);
-  if (revoked || (claims.familyId !== null && (!family || family.revokedAt !== null))) {
+  if (
+    revoked ||
+    !credentialCurrent ||
+    (claims.familyId !== null && (!family || family.revokedAt !== null))
+  ) {
     return { ok: false, reason: 'revoked' };
   }
   if (claims.organizationId === null) {

@@ -1,4 +1,5 @@
 import type { Store } from '../../store/port.js';
+import type { CredentialStamps } from '../tokens/credential_stamps.js';
 import type { WsseVerifierDeps } from '../wsse/verify_username_token.js';
 import type { OAuthClientCache } from './authenticate_client.js';
 import type { TokenService } from './token_service.js';
@@ -25,6 +26,8 @@ export interface GrantDeps {
   readonly policy: GrantPolicy;
   /** For the api_keys grant, which follows W-2..W-7 exactly (O-8). */
   readonly wsse: WsseVerifierDeps;
+  /** The API credentials' current stamps: what api_keys tokens carry and are checked against (R-3). */
+  readonly credentialStamps: CredentialStamps;
   /** Epoch milliseconds. */
   readonly now: () => number;
   /** Clients already authenticated once, while the store is unchanged (see `OAuthClientCache`). */

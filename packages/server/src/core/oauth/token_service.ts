@@ -1,3 +1,4 @@
+import type { CredentialBinding } from '../tokens/credential_stamps.js';
 import type { AccessTokenCheckCache } from './access_token_check_cache.js';
 import type { AccessTokenCheckOutcome } from './check_access_token.js';
 
@@ -11,6 +12,8 @@ export interface TokenSubject {
   readonly organizationId: string | null;
   /** `fid`: the token family, for tokens that descend from an authorization code. */
   readonly familyId: string | null;
+  /** `cid`/`cst`: the API credential an api_keys token was made from (R-3); default none. */
+  readonly credential?: CredentialBinding | null;
 }
 
 /** A signed token and when it expires (unix seconds). */
@@ -36,6 +39,8 @@ export interface AccessTokenClaims {
   readonly scope: string;
   readonly organizationId: string | null;
   readonly familyId: string | null;
+  /** The API credential the token was made from, or null. */
+  readonly credential: CredentialBinding | null;
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly issuer: string;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkTokenRequest } from './check_token_request.js';
+import { credentialBindingClaims } from './credential_binding_claims.js';
+import type { CredentialBinding } from './credential_stamps.js';
 import type { IssuedToken } from './issued_token.js';
 import { signToken } from './sign_token.js';
 import { TOKEN_DEFAULTS } from './token_defaults.js';
@@ -20,14 +22,19 @@ export interface AccessTokenRequest {
   readonly audience: string;
   /** `fid`: the token family, so revoking it stops the token (R-3); omitted when null. */
   readonly familyId?: string | null;
+  /**
+   * `cid` and `cst`: the API credential the token was made from (api_keys grant), so revoking,
+   * disabling or resetting the key stops the token (R-3); omitted when null.
+   */
+  readonly credential?: CredentialBinding | null;
   /** Default 3600 (O-10). */
   readonly lifetimeSeconds?: number;
 }
 
 /**
  * Issues an RFC 9068 access token (O-10): header `{ alg: 'ES256', typ: 'at+jwt', kid }`,
- * claims `iss, sub, aud, client_id, scope, org, iat, exp, jti` and `fid` when the token
- * belongs to a family. The `jti` is a random UUID. Throws `TypeError` on caller misuse and
+ * claims `iss, sub, aud, client_id, scope, org, iat, exp, jti`, `fid` when the token
+ * belongs to a family and `cid`/`cst` when it was made from an API credential. The `jti` is a random UUID. Throws `TypeError` on caller misuse and
  * `SigningKeyError` when no key can sign.
  */
 export async function issueAccessToken(
@@ -59,6 +66,7 @@ export async function issueAccessToken(
     exp,
     jti,
     ...(familyId === null ? {} : { fid: familyId }),
+    ...credentialBindingClaims(request.credential ?? null),
   });
   return { token, jti, expiresAt: exp };
 }

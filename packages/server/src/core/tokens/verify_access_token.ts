@@ -1,3 +1,5 @@
+import { readCredentialBinding } from './credential_binding_claims.js';
+import type { CredentialBinding } from './credential_stamps.js';
 import { isNonEmptyString } from './is_non_empty_string.js';
 import type { TokenDeps } from './token_deps.js';
 import { type TokenFailure, tokenFailure } from './token_failure.js';
@@ -16,6 +18,8 @@ export interface AccessTokenClaims {
   readonly organizationId: string | null;
   /** `fid`, or null for tokens outside a family; check it against revocations (R-3). */
   readonly familyId: string | null;
+  /** `cid`/`cst`, or null; check it against the credential's current stamp (R-3). */
+  readonly credential: CredentialBinding | null;
   readonly jti: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
@@ -45,7 +49,7 @@ export interface VerifyAccessTokenOptions {
  * `audience`, `exp` must be ahead of the injected clock; keys come only from keygate's store
  * by `kid`, and tokens carrying `jku`, `jwk`, `x5u` or `x5c` are refused. `sub`, `client_id`,
  * `jti` and `scope` must be present. Revocation (R-3) is the caller's next step: look up
- * `familyId` and `jti`.
+ * `familyId`, `jti` and `credential`.
  */
 export async function verifyAccessToken(
   deps: TokenDeps,
@@ -61,13 +65,15 @@ export async function verifyAccessToken(
   });
   if (!verified.ok) return verified;
   const { sub, client_id, scope, jti, org, fid } = verified.payload;
+  const credential = readCredentialBinding(verified.payload);
   if (
     !isNonEmptyString(sub) ||
     !isNonEmptyString(client_id) ||
     !isNonEmptyString(jti) ||
     typeof scope !== 'string' ||
     (org !== undefined && !isNonEmptyString(org)) ||
-    (fid !== undefined && !isNonEmptyString(fid))
+    (fid !== undefined && !isNonEmptyString(fid)) ||
+    credential === 'invalid'
   ) {
     return tokenFailure('invalid_claims');
   }
@@ -82,6 +88,7 @@ export async function verifyAccessToken(
       scope,
       organizationId: org ?? null,
       familyId: fid ?? null,
+      credential,
       jti,
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,

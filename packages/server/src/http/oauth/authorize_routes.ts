@@ -8,7 +8,7 @@ import {
   validateAuthorizationRequest,
 } from '../../core/oauth/validate_authorization_request.js';
 import { signInWithPassword } from '../../core/passwords/sign_in_with_password.js';
-import type { Store } from '../../store/port.js';
+import type { Store, UserRecord } from '../../store/port.js';
 import { renderConsentPage } from '../../web/consent_page.js';
 import { renderErrorPage } from '../../web/error_page.js';
 import { renderLoginPage } from '../../web/login_page.js';
@@ -70,6 +70,33 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
   const errorPage = (reply: FastifyReply, status: number, title: string, description: string) =>
     page(reply, status, renderErrorPage(title, description));
 
+  /**
+   * The user the session cookie signs in: none when the cookie is missing, tampered or
+   * expired, the user is gone or disabled, or the user's sessions were ended since the sign-in
+   * (a password change or a disablement moved the session generation on, R-3).
+   */
+  async function sessionUser(request: FastifyRequest): Promise<UserRecord | null> {
+    const session = readSession(request, deps.sealer, nowSeconds());
+    if (!session) return null;
+    const [user, generation] = await Promise.all([
+      deps.store.users.findById(session.userId),
+      deps.store.users.findSessionGeneration(session.userId),
+    ]);
+    if (!user || user.disabledAt !== null || generation !== session.generation) return null;
+    return user;
+  }
+
+  /**
+   * The session generation to seal for `user`, just signed in: null when the password changed
+   * while it was being checked, so a sign-in with the old password racing a password change
+   * cannot pick up the generation the change moved on to.
+   */
+  async function generationToSeal(user: UserRecord): Promise<number | null> {
+    const generation = await deps.store.users.findSessionGeneration(user.id);
+    const current = await deps.store.users.findById(user.id);
+    return generation !== null && current?.passwordHash === user.passwordHash ? generation : null;
+  }
+
   async function activeOrganizations(userId: string) {
     const organizations = await listActiveOrganizations(deps.store, userId);
     return organizations.map((o) => ({ id: o.id, name: o.name }));
@@ -81,10 +108,9 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     query: string,
     validation: Extract<AuthorizationValidation, { kind: 'ok' }>,
   ) {
-    const session = readSession(request, deps.sealer, nowSeconds());
-    const user = session ? await deps.store.users.findById(session.userId) : null;
+    const user = await sessionUser(request);
     const secure = deps.secureCookies;
-    if (!user || user.disabledAt !== null) {
+    if (!user) {
       const failed = takeFlash(request, reply, secure) === LOGIN_FAILED;
       return page(
         reply,
@@ -208,7 +234,8 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
       const query = openAuthorizationQuery(deps.sealer, form.request);
       if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
       const user = await signInWithPassword(deps.store, form.username ?? '', form.password ?? '');
-      if (!user) {
+      const generation = user && (await generationToSeal(user));
+      if (!user || generation === null) {
         request.log.info({ event: 'login.failure' }, 'sign-in refused');
         setFlash(reply, LOGIN_FAILED, deps.secureCookies);
       } else {
@@ -216,7 +243,11 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
         writeSession(
           reply,
           deps.sealer,
-          { userId: user.id, expiresAt: nowSeconds() + deps.sessionLifetimeSeconds },
+          {
+            userId: user.id,
+            generation,
+            expiresAt: nowSeconds() + deps.sessionLifetimeSeconds,
+          },
           deps.sessionLifetimeSeconds,
           deps.secureCookies,
         );
@@ -236,9 +267,8 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
       if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
       const validation = await validated(reply, query, 'POST');
       if (!validation) return reply;
-      const session = readSession(request, deps.sealer, nowSeconds());
-      const user = session ? await deps.store.users.findById(session.userId) : null;
-      if (!user || user.disabledAt !== null) {
+      const user = await sessionUser(request);
+      if (!user) {
         return reply.redirect(`/oauth/authorize?${query}`, 303);
       }
       const back = (params: Record<string, string | null>) =>

@@ -15,6 +15,11 @@ const REQUEST_AAD = 'keygate authorization request';
 /** A signed-in browser: sealed in a cookie, so the server keeps no session table. */
 export interface BrowserSession {
   readonly userId: string;
+  /**
+   * The user's session generation at sign-in (`users.findSessionGeneration`): a password
+   * change or disablement moves it on, which ends the session for good (R-3).
+   */
+  readonly generation: number;
   /** Unix seconds. */
   readonly expiresAt: number;
 }
@@ -39,7 +44,11 @@ export function readSession(
   if (!sealed) return null;
   try {
     const session = JSON.parse(sealer.open(sealed, SESSION_AAD)) as BrowserSession;
-    return typeof session.userId === 'string' && session.expiresAt > now ? session : null;
+    return typeof session.userId === 'string' &&
+      Number.isSafeInteger(session.generation) &&
+      session.expiresAt > now
+      ? session
+      : null;
   } catch {
     return null;
   }

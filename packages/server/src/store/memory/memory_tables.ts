@@ -23,6 +23,8 @@ export interface MemoryTables {
   /** `organization.name` unique index: name → id. */
   readonly organizationIdByName: Map<string, string>;
   readonly users: Map<string, UserRecord>;
+  /** `users.session_generation`, by user id; absent means 0. */
+  readonly sessionGenerations: Map<string, number>;
   /** `user.login` unique index: login → id. */
   readonly userIdByLogin: Map<string, string>;
   /** Primary key (user, organization): userId → organizationId → membership. */
@@ -55,6 +57,7 @@ export function createMemoryTables(): MemoryTables {
     organizations: new Map(),
     organizationIdByName: new Map(),
     users: new Map(),
+    sessionGenerations: new Map(),
     userIdByLogin: new Map(),
     memberships: new Map(),
     credentials: new Map(),

@@ -41,6 +41,18 @@ export function createMemoryTokenFamilies(tables: MemoryTables): TokenFamilyRepo
       tokenFamilies.set(id, { ...found, revokedAt });
       return true;
     },
+    async revokeForUser(userId, revokedAt) {
+      assertOpen(tables);
+      checkUnixSeconds(revokedAt, 'revokedAt');
+      let count = 0;
+      for (const family of tokenFamilies.values()) {
+        if (family.userId === userId && family.revokedAt === null) {
+          tokenFamilies.set(family.id, { ...family, revokedAt });
+          count += 1;
+        }
+      }
+      return count;
+    },
     async purgeExpired(now, graceSeconds) {
       assertOpen(tables);
       checkUnixSeconds(now, 'now');

@@ -53,6 +53,17 @@ export function createMemoryUsers(tables: MemoryTables): UserRepository {
       tables.users.set(id, { ...found, passwordHash });
       return true;
     },
+    async findSessionGeneration(id) {
+      assertOpen(tables);
+      if (!tables.users.has(id)) return null;
+      return tables.sessionGenerations.get(id) ?? 0;
+    },
+    async endSessions(id) {
+      assertOpen(tables);
+      if (!tables.users.has(id)) return false;
+      tables.sessionGenerations.set(id, (tables.sessionGenerations.get(id) ?? 0) + 1);
+      return true;
+    },
   };
 }
 

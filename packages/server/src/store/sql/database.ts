@@ -46,6 +46,8 @@ export interface UsersTable {
   password_hash: string | null;
   created_at: UnixSecondsColumn;
   disabled_at: NullableUnixSecondsColumn;
+  /** Added by `0009_user_session_generation`; defaults to 0, so inserts may leave it out. */
+  session_generation: ColumnType<number | string | bigint, number | undefined, number>;
 }
 
 /** `memberships`: primary key (user_id, organization_id). */

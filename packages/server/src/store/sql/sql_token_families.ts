@@ -53,6 +53,18 @@ export function createSqlTokenFamilies({ db, guard }: SqlContext): TokenFamilyRe
         return result.numUpdatedRows > 0n;
       });
     },
+    revokeForUser(userId, revokedAt) {
+      return guard(async () => {
+        checkUnixSeconds(revokedAt, 'revokedAt');
+        const result = await db
+          .updateTable('token_families')
+          .set({ revoked_at: revokedAt })
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      });
+    },
     purgeExpired(now, graceSeconds) {
       return guard(async () => {
         checkUnixSeconds(now, 'now');

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { checkOptionalUnixSeconds, checkUnixSeconds } from '../check_port_input.js';
 import type { UserRepository } from '../port.js';
 import { param, prepareQuery } from './prepared_query.js';
@@ -86,6 +87,26 @@ export function createSqlUsers({ db, guard }: SqlContext): UserRepository {
         const result = await db
           .updateTable('users')
           .set({ password_hash: passwordHash })
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return result.numUpdatedRows > 0n;
+      });
+    },
+    findSessionGeneration(id) {
+      return guard(async () => {
+        const row = await db
+          .selectFrom('users')
+          .select('session_generation')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return row ? Number(row.session_generation) : null;
+      });
+    },
+    endSessions(id) {
+      return guard(async () => {
+        const result = await db
+          .updateTable('users')
+          .set({ session_generation: sql<number>`session_generation + 1` })
           .where('id', '=', id)
           .executeTakeFirst();
         return result.numUpdatedRows > 0n;

@@ -138,11 +138,20 @@ describe.each(['without', 'with'] as const)('%s the verified-token memo', (memoM
           scope: ALICE.scope,
           organizationId: ALICE.organizationId,
           familyId: ALICE.familyId,
+          credential: null,
           jti: issued.jti,
           issuedAt: NOW,
           expiresAt: NOW + 3600,
         },
       });
+    });
+
+    it('a token made from an API credential, returning its cid and cst', async () => {
+      const credential = { id: 'credential-1', stamp: 'stamp-1' };
+      const issued = await issueAccessToken(world.tokens, { ...ALICE, credential });
+      expect(decodeJwt(issued.token)).toMatchObject({ cid: 'credential-1', cst: 'stamp-1' });
+      const result = await verify(issued.token);
+      expect(result.ok && result.claims.credential).toEqual(credential);
     });
 
     it('an aud array containing the audience, and typ application/at+jwt', async () => {
@@ -318,6 +327,9 @@ describe.each(['without', 'with'] as const)('%s the verified-token memo', (memoM
         validClaims({ scope: undefined }),
         validClaims({ org: 42 as never }),
         validClaims({ fid: null as never }),
+        validClaims({ cid: 'credential-1' }),
+        validClaims({ cst: 'stamp-1' }),
+        validClaims({ cid: 7 as never, cst: 'stamp-1' }),
       ];
       for (const claims of cases) {
         const defined = Object.fromEntries(

@@ -45,6 +45,7 @@ describe('createTokenService (the grants’ TokenService)', () => {
       scope: ALICE.scope,
       organizationId: ALICE.organizationId,
       familyId: 'family-1',
+      credential: null,
       issuedAt: NOW,
       expiresAt: NOW + 3600,
       issuer: ISSUER,

@@ -10,8 +10,10 @@ import { type TokenResponse, tokenResponse } from '../token_response.js';
 
 /**
  * The authorization_code grant (O-5): one atomic consumption of the code, then the bindings
- * (client, redirect_uri, PKCE, 60 s lifetime, a user and organization still active). A code presented a second time revokes the whole
- * family its first redemption started, and every check failure burns the code.
+ * (client, redirect_uri, PKCE, 60 s lifetime, a user and organization still active, its family
+ * not revoked since the code was issued: a password change or user disablement in between,
+ * R-3). A code presented a second time revokes the whole family its first redemption started,
+ * and every check failure burns the code.
  */
 export async function authorizationCodeGrant(
   deps: GrantDeps,
@@ -56,10 +58,20 @@ export async function authorizationCodeGrant(
   } else if (!pkceVerifierMatches(verifier, record.codeChallenge, record.codeChallengeMethod)) {
     throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
   }
-  if (!(await findActiveSubject(deps.store, record.userId, record.organizationId))) {
+  const [activeSubject, family] = await Promise.all([
+    findActiveSubject(deps.store, record.userId, record.organizationId),
+    deps.store.tokenFamilies.findById(record.familyId),
+  ]);
+  if (!activeSubject) {
     throw new OAuthError(
       'invalid_grant',
       'the user is disabled, or no longer an active member of the organization; sign in again',
+    );
+  }
+  if (!family || family.revokedAt !== null) {
+    throw new OAuthError(
+      'invalid_grant',
+      'the authorization code was revoked (password change or user disablement); sign in again',
     );
   }
 

@@ -4,6 +4,7 @@ import { configWarnings } from '../../core/config/config_warnings.js';
 import { requireUsableIssuer } from '../../core/config/require_usable_issuer.js';
 import { ensureSigningKey } from '../../core/tokens/ensure_signing_key.js';
 import { buildApp } from '../../http/build_app.js';
+import { dataDirWarnings } from '../../runtime/data_dir_warnings.js';
 import { findFreePort } from '../../runtime/find_free_port.js';
 import { openRuntime } from '../../runtime/runtime.js';
 import { type CliIo, configFor } from '../cli_io.js';
@@ -57,6 +58,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       }
       for (const warning of runtime.storeWarnings) {
         logger.warn({ event: 'store.unsafe_setting' }, warning);
+      }
+      for (const warning of dataDirWarnings(config.dataDir)) {
+        logger.warn({ event: 'data_dir.unsafe_permissions' }, warning);
       }
       const signingKey = await ensureSigningKey(runtime);
       if (signingKey.created) {

@@ -306,6 +306,7 @@ describe('sqlite store', () => {
         '0005_wsse_nonces_rowid',
         '0006_auth_data_notify',
         '0007_client_introspect_any_token',
+        '0008_signing_keys_notify',
       ],
     });
     expect(await migrateSqlite({ file })).toEqual({ applied: [] });
@@ -371,6 +372,7 @@ describe('sqlite store', () => {
         '0005_wsse_nonces_rowid',
         '0006_auth_data_notify',
         '0007_client_introspect_any_token',
+        '0008_signing_keys_notify',
       ],
     });
     const store = await openSqliteStore({ file });
@@ -415,7 +417,7 @@ describe('sqlite store', () => {
     await db.destroy();
 
     expect(await migrateSqlite({ file })).toEqual({
-      applied: ['0007_client_introspect_any_token'],
+      applied: ['0007_client_introspect_any_token', '0008_signing_keys_notify'],
     });
     const store = await openSqliteStore({ file });
     try {

@@ -108,7 +108,13 @@ export async function verifyUsernameToken(
     );
   }
 
-  const ttl = policy.lifetimeSeconds < 0 ? -1 : policy.lifetimeSeconds + policy.futureSkewSeconds;
+  // Kept beyond the window by the clock-step margin: the record's expiry is counted on the
+  // replay store's clock (Redis) or judged by this clock later on, and a wall-clock step
+  // between the use and then must not let a still-fresh header through again (W-6).
+  const ttl =
+    policy.lifetimeSeconds < 0
+      ? -1
+      : policy.lifetimeSeconds + policy.futureSkewSeconds + policy.clockStepMarginSeconds;
   const fresh = await deps.store.nonces.consume(
     replayKey(matched.credential.id, nonceBytes),
     ttl,

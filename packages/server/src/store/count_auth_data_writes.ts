@@ -4,12 +4,12 @@ import type { Store } from './port.js';
 /** The repositories holding what authentication caches read (see `Store.dataVersion`). */
 type AuthDataRepositories = Pick<
   Store,
-  'organizations' | 'users' | 'memberships' | 'credentials' | 'oauthClients'
+  'organizations' | 'users' | 'memberships' | 'credentials' | 'oauthClients' | 'signingKeys'
 >;
 
 /**
- * Returns `store` with every write method of organizations, users, memberships, credentials
- * and OAuth clients wrapped so that, once the call has settled (fulfilled or rejected),
+ * Returns `store` with every write method of organizations, users, memberships, credentials,
+ * OAuth clients and signing keys wrapped so that, once the call has settled (fulfilled or rejected),
  * `onWrite` runs: the adapter's `dataVersion` then moves on at once after a write through
  * this store (the port's contract), without waiting to observe the commit some other way.
  * The one list of those write methods, shared by the adapters that need it.
@@ -35,5 +35,10 @@ export function countAuthDataWrites<S extends AuthDataRepositories>(
       onWrite,
     ),
     oauthClients: countWrites(store.oauthClients, ['create', 'update', 'delete'], onWrite),
+    signingKeys: countWrites(
+      store.signingKeys,
+      ['create', 'retire', 'deleteRetiredBefore', 'resealAll'],
+      onWrite,
+    ),
   };
 }

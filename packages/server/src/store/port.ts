@@ -476,9 +476,9 @@ export interface Store {
   readonly legacyRefreshTokens: LegacyRefreshTokenRepository;
   /**
    * Optional change detection for caches of what authentication reads (organizations, users,
-   * memberships, credentials, OAuth clients), so a key disabled, reset or revoked, or a client
-   * deleted or changed, anywhere (this store, another connection, the `keygate` CLI in another
-   * process) takes effect on the next request.
+   * memberships, credentials, OAuth clients, signing keys), so a key disabled, reset or
+   * revoked, a client deleted or changed, or a signing key rotated, anywhere (this store,
+   * another connection, the `keygate` CLI in another process) takes effect on the next request.
    *
    * Returns an opaque token, synchronously and cheaply (it is called on every authenticated
    * request). Contract: once a write to those tables has committed through this store (or any

@@ -155,6 +155,7 @@ describe('migrate', () => {
       '0005_wsse_nonces_rowid',
       '0006_auth_data_notify',
       '0007_client_introspect_any_token',
+      '0008_signing_keys_notify',
       '0009_user_session_generation',
     ]);
     const second = await cli(['migrate']);

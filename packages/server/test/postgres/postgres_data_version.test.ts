@@ -106,6 +106,23 @@ describe.runIf(available)('postgres dataVersion', () => {
     expect(await changedFrom(a, after)).not.toEqual(after);
   });
 
+  it('a signing key written by another pool moves it on, by the notification alone (O-11)', async () => {
+    const before = await drained(a);
+    await b.signingKeys.create({
+      kid: 'kid-rotated-elsewhere',
+      alg: 'ES256',
+      publicJwk: '{}',
+      privateJwkSealed: 'sealed',
+      createdAt: NOW,
+      activatesAt: NOW,
+      retiredAt: null,
+    });
+    const after = await changedFrom(a, before);
+    expect(after).not.toEqual(before);
+    await database.query(`update signing_keys set retired_at = $1`, [NOW]);
+    expect(await changedFrom(a, after)).not.toEqual(after);
+  });
+
   it('a write through the store itself moves it on as soon as the write resolves', async () => {
     const before = await drained(a);
     await createUser(a);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -262,3 +262,58 @@ describe('keygate serve: housekeeping at start', () => {
     }
   });
 });
+
+/**
+ * The data directory holds password hashes, sealed secrets and token state (W-9): `keygate
+ * serve` used to create it 0755 and `keygate.sqlite`, `-wal` and `-shm` 0644, readable by
+ * every local user, and said nothing about a directory made beforehand with such a mode.
+ */
+describe.skipIf(process.platform === 'win32')(
+  'keygate serve: data files readable by others',
+  () => {
+    let root: string;
+    beforeAll(async () => {
+      root = await mkdtemp(join(tmpdir(), 'keygate-serve-modes-'));
+    });
+    afterAll(async () => {
+      if (root) await rm(root, { recursive: true, force: true });
+    });
+
+    it('creates the data directory 0700 and keygate.sqlite, -wal and -shm 0600', async () => {
+      const dataDir = join(root, 'fresh');
+      const server = await startKeygateProcess([], { env: { KEYGATE_DATA_DIR: dataDir } });
+      try {
+        const modes: Record<string, string> = {};
+        for (const name of ['.', 'keygate.sqlite', 'keygate.sqlite-wal', 'keygate.sqlite-shm']) {
+          modes[name] = ((await stat(join(dataDir, name))).mode & 0o777).toString(8);
+        }
+        expect(modes).toEqual({
+          '.': '700',
+          'keygate.sqlite': '600',
+          'keygate.sqlite-wal': '600',
+          'keygate.sqlite-shm': '600',
+        });
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('warns about a data directory open to group or others, not about a private one', async () => {
+      const shared = join(root, 'shared');
+      await mkdir(shared);
+      await chmod(shared, 0o755);
+      const lines = await serveLogs({ KEYGATE_DATA_DIR: shared });
+      const warnings = lines.filter((l) => l.event === 'data_dir.unsafe_permissions');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.level).toBe(40);
+      expect(String(warnings[0]?.msg)).toContain(
+        `permissions 0755 for the data directory ${shared}`,
+      );
+      expect(String(warnings[0]?.msg)).toContain(`run chmod 700 ${shared}`);
+
+      const created = await serveLogs({ KEYGATE_DATA_DIR: join(root, 'created') });
+      expect(created.some((l) => l.event === 'server.listening')).toBe(true);
+      expect(created.filter((l) => l.event === 'data_dir.unsafe_permissions')).toEqual([]);
+    });
+  },
+);

@@ -306,6 +306,7 @@ describe('sqlite store', () => {
         '0005_wsse_nonces_rowid',
         '0006_auth_data_notify',
         '0007_client_introspect_any_token',
+        '0008_signing_keys_notify',
         '0009_user_session_generation',
       ],
     });
@@ -372,6 +373,7 @@ describe('sqlite store', () => {
         '0005_wsse_nonces_rowid',
         '0006_auth_data_notify',
         '0007_client_introspect_any_token',
+        '0008_signing_keys_notify',
         '0009_user_session_generation',
       ],
     });
@@ -417,7 +419,11 @@ describe('sqlite store', () => {
     await db.destroy();
 
     expect(await migrateSqlite({ file })).toEqual({
-      applied: ['0007_client_introspect_any_token', '0009_user_session_generation'],
+      applied: [
+        '0007_client_introspect_any_token',
+        '0008_signing_keys_notify',
+        '0009_user_session_generation',
+      ],
     });
     const store = await openSqliteStore({ file });
     try {

@@ -18,7 +18,10 @@ import { MasterKeyring } from '../../src/secrets/master_keyring.js';
 import { createMemoryStore } from '../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../src/store/port.js';
 import { openPostgresStore } from '../../src/store/postgres/open_postgres_store.js';
+import { openRedisReplayStore } from '../../src/store/redis/open_redis_replay_store.js';
+import { withRedisReplayStore } from '../../src/store/redis/with_redis_replay_store.js';
 import { openSqliteStore } from '../../src/store/sqlite/open_sqlite_store.js';
+import { uniqueKeyPrefix } from './redis_server.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch_postgres.js';
 import { createTestClock, type TestClock } from './test_clock.js';
 
@@ -46,6 +49,8 @@ export interface TestServerOptions {
   readonly sqliteDir?: string;
   readonly config?: RawConfig;
   readonly clockStartMs?: number;
+  /** Nonces and counters in this Redis (under a key prefix of their own), as with `redisUrl`. */
+  readonly redisUrl?: string;
 }
 
 /** Starts an in-process keygate with a frozen clock on 127.0.0.1 and a random port. */
@@ -69,6 +74,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     store = await openPostgresStore({ url: scratch.url });
   } else {
     store = createMemoryStore();
+  }
+  if (options.redisUrl !== undefined) {
+    const redis = await openRedisReplayStore({
+      url: options.redisUrl,
+      keyPrefix: uniqueKeyPrefix('test-server'),
+    });
+    store = withRedisReplayStore(store, redis);
   }
   const masterKey = new Uint8Array(randomBytes(32));
   // A SQLite server's directory is a real data directory: `keygate` commands can open it.

@@ -69,8 +69,8 @@ export function registerKeysCommands(
         const lines = [
           `Added signing key ${key.kid} (${key.alg}), published in the JWKS now.`,
           wait > 0
-            ? `It signs from ${iso(key.activatesAt)} (in ${wait} s); running keygate servers load it within ${TOKEN_DEFAULTS.keyCacheRefreshSeconds} s.`
-            : `It signs now; running keygate servers switch to it within ${TOKEN_DEFAULTS.keyCacheRefreshSeconds} s.`,
+            ? `It signs from ${iso(key.activatesAt)} (in ${wait} s); running keygate servers publish it from their next request.`
+            : 'It signs now, also in running keygate servers from their next request.',
           rotation.retired.length > 0
             ? `Retired from then on: ${rotation.retired.join(', ')} (published until every token it signed has expired).`
             : 'No key to retire.',

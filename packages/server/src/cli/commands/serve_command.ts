@@ -4,8 +4,11 @@ import { configWarnings } from '../../core/config/config_warnings.js';
 import { requireUsableIssuer } from '../../core/config/require_usable_issuer.js';
 import { ensureSigningKey } from '../../core/tokens/ensure_signing_key.js';
 import { buildApp } from '../../http/build_app.js';
+import { dataDirWarnings } from '../../runtime/data_dir_warnings.js';
 import { findFreePort } from '../../runtime/find_free_port.js';
+import { logClockSteps } from '../../runtime/log_clock_steps.js';
 import { openRuntime } from '../../runtime/runtime.js';
+import { watchClockSteps } from '../../runtime/watch_clock_steps.js';
 import { type CliIo, configFor } from '../cli_io.js';
 
 /** How often expired records (nonces, counters, codes, revocations, token families …) are swept. */
@@ -57,6 +60,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       }
       for (const warning of runtime.storeWarnings) {
         logger.warn({ event: 'store.unsafe_setting' }, warning);
+      }
+      for (const warning of dataDirWarnings(config.dataDir)) {
+        logger.warn({ event: 'data_dir.unsafe_permissions' }, warning);
       }
       const signingKey = await ensureSigningKey(runtime);
       if (signingKey.created) {
@@ -117,10 +123,14 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       sweepAll();
       const purge = setInterval(sweepAll, PURGE_INTERVAL_MS);
       purge.unref();
+      const clockSteps = watchClockSteps({
+        onStep: logClockSteps(logger, config.wsse.clockStepMarginSeconds),
+      });
 
       const shutdown = async (signal: string) => {
         logger.info({ event: 'server.stopping', signal }, 'keygate stopping');
         clearInterval(purge);
+        clockSteps.stop();
         await app.close();
         await runtime.close();
         process.exit(0);

@@ -43,6 +43,12 @@ export const CONFIG_DEFAULTS = {
     lifetimeSeconds: 3600,
     /** Seconds a Created time may lie ahead of the server clock (W-5). Env `KEYGATE_WSSE_FUTURE_SKEW`. */
     futureSkewSeconds: 60,
+    /**
+     * Seconds a used nonce is kept beyond the validity window, so a wall-clock step of up to
+     * this size (NTP, VM resume, an operator's date) cannot reopen a replay window (W-6). Env
+     * `KEYGATE_WSSE_CLOCK_STEP_MARGIN`.
+     */
+    clockStepMarginSeconds: 300,
     /** Smallest decoded nonce in bytes (W-3). Env `KEYGATE_WSSE_NONCE_MIN_BYTES`. */
     nonceMinBytes: 8,
     /** Largest decoded nonce in bytes (W-3). Env `KEYGATE_WSSE_NONCE_MAX_BYTES`. */
@@ -99,6 +105,7 @@ export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
   trustProxy: 'KEYGATE_TRUST_PROXY',
   'wsse.lifetimeSeconds': 'KEYGATE_WSSE_LIFETIME',
   'wsse.futureSkewSeconds': 'KEYGATE_WSSE_FUTURE_SKEW',
+  'wsse.clockStepMarginSeconds': 'KEYGATE_WSSE_CLOCK_STEP_MARGIN',
   'wsse.nonceMinBytes': 'KEYGATE_WSSE_NONCE_MIN_BYTES',
   'wsse.nonceMaxBytes': 'KEYGATE_WSSE_NONCE_MAX_BYTES',
   'wsse.nonceMaxLength': 'KEYGATE_WSSE_NONCE_MAX_LENGTH',

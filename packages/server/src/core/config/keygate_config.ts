@@ -2,6 +2,8 @@
 export interface WssePolicyConfig {
   readonly lifetimeSeconds: number;
   readonly futureSkewSeconds: number;
+  /** Seconds nonces are kept beyond the window, for wall-clock steps (W-6). */
+  readonly clockStepMarginSeconds: number;
   readonly nonceMinBytes: number;
   readonly nonceMaxBytes: number;
   readonly nonceMaxLength: number;

@@ -50,6 +50,12 @@ export function validateConfig(...layers: RawConfig[]): KeygateConfig {
       0,
       86_400,
     ),
+    clockStepMarginSeconds: read.integer(
+      'wsse.clockStepMarginSeconds',
+      CONFIG_DEFAULTS.wsse.clockStepMarginSeconds,
+      0,
+      86_400,
+    ),
     nonceMinBytes: read.integer('wsse.nonceMinBytes', CONFIG_DEFAULTS.wsse.nonceMinBytes, 1, 1024),
     nonceMaxBytes: read.integer('wsse.nonceMaxBytes', CONFIG_DEFAULTS.wsse.nonceMaxBytes, 1, 1024),
     nonceMaxLength: read.integer(

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
-import type { SigningKeyRecord } from '../../store/port.js';
+import type { SigningKeyRecord, Store } from '../../store/port.js';
 import { compareSigningKeys } from './compare_signing_keys.js';
 import { pickSigningKey } from './pick_signing_key.js';
 import {
@@ -16,9 +16,21 @@ import { TOKEN_DEFAULTS } from './token_defaults.js';
 /** Why a stored key was left out of the cache (it neither signs nor verifies). */
 export type KeyProblem = 'unsupported_alg' | 'invalid_public_key' | 'kid_mismatch';
 
+/**
+ * What a {@link SigningKeyCache} reads: the key table, with the store's `dataVersion` when it
+ * has one, a keyring that can open sealed keys, and the clock (ms).
+ */
+export interface SigningKeyCacheDeps extends Pick<SigningKeyDeps, 'now'> {
+  readonly store: SigningKeyDeps['store'] & Pick<Store, 'dataVersion'>;
+  readonly secrets: Pick<SigningKeyDeps['secrets'], 'open'>;
+}
+
 /** Tuning of a {@link SigningKeyCache}. */
 export interface SigningKeyCacheOptions {
-  /** Reload the keys from the store when the last load is this old; default 30 s. */
+  /**
+   * Reload the keys from the store when the last load is this old, whatever `dataVersion`
+   * says (the only trigger for a store without one); default 30 s.
+   */
   readonly refreshSeconds?: number;
   /** Least time between extra reloads for a `kid` that is not loaded; default 1 s. */
   readonly unknownKidRefreshSeconds?: number;
@@ -45,16 +57,16 @@ interface LoadedKey {
 /**
  * This process's view of the signing keys (O-11): loads them from the store, imports each
  * public key once and opens each private key once, the first time it has to sign (cached per
- * `kid`: no per-request import or decrypt), and reloads at most every `refreshSeconds`, so a
- * key rotated by `keygate keys rotate` in another process is picked up without a restart. A
- * token whose `kid` is not loaded triggers one early reload, at most every
- * `unknownKidRefreshSeconds`. Only rows whose `kid` is the thumbprint of their public key are
+ * `kid`: no per-request import or decrypt). It reloads as soon as the store's `dataVersion`
+ * (which covers the signing keys) differs from the one read before the last load, so a key
+ * rotated by `keygate keys rotate` in another process is in the JWKS, signs and verifies from
+ * the next request on, as credential and client changes are; and at least every
+ * `refreshSeconds` in any case. A token whose `kid` is not loaded triggers one early reload,
+ * at most every `unknownKidRefreshSeconds`. Only rows whose `kid` is the thumbprint of their public key are
  * used. Store failures propagate (callers fail closed, S-4); the next call retries.
  */
 export class SigningKeyCache {
-  readonly #deps: Pick<SigningKeyDeps, 'store' | 'now'> & {
-    readonly secrets: Pick<SigningKeyDeps['secrets'], 'open'>;
-  };
+  readonly #deps: SigningKeyCacheDeps;
   readonly #refreshMs: number;
   readonly #unknownKidRefreshMs: number;
   readonly #onKeyProblem: (kid: string, problem: KeyProblem) => void;
@@ -63,18 +75,15 @@ export class SigningKeyCache {
   #jwks: PublishedJwks = Object.freeze({ keys: Object.freeze([]) });
   #privateKeys = new Map<string, KeyObject>();
   #loadedAtMs: number | null = null;
+  #loadedVersion: string | number | undefined;
   #loading: Promise<void> | null = null;
 
   /**
-   * @param deps the key table, a keyring that can open sealed keys, and the clock (ms).
+   * @param deps the key table (and the store's `dataVersion`), a keyring that can open sealed
+   *   keys, and the clock (ms).
    * @param options reload intervals (whole seconds ≥ 0) and a problem callback.
    */
-  constructor(
-    deps: Pick<SigningKeyDeps, 'store' | 'now'> & {
-      readonly secrets: Pick<SigningKeyDeps['secrets'], 'open'>;
-    },
-    options: SigningKeyCacheOptions = {},
-  ) {
+  constructor(deps: SigningKeyCacheDeps, options: SigningKeyCacheOptions = {}) {
     const {
       refreshSeconds = TOKEN_DEFAULTS.keyCacheRefreshSeconds,
       unknownKidRefreshSeconds = TOKEN_DEFAULTS.unknownKidRefreshSeconds,
@@ -153,13 +162,18 @@ export class SigningKeyCache {
   #ensureFresh(): Promise<void> | undefined {
     const loadedAt = this.#loadedAtMs;
     const now = this.#deps.now();
+    const unchanged = this.#deps.store.dataVersion?.() === this.#loadedVersion;
     // A clock set back (tests, NTP step) also counts as stale.
-    if (loadedAt !== null && now >= loadedAt && now - loadedAt < this.#refreshMs) return;
+    if (loadedAt !== null && unchanged && now >= loadedAt && now - loadedAt < this.#refreshMs) {
+      return;
+    }
     return this.refresh();
   }
 
   async #load(): Promise<void> {
     const startedAt = this.#deps.now();
+    // Read before the keys, so what is loaded is at least as new as the version it is kept for.
+    const version = this.#deps.store.dataVersion?.();
     const records = await this.#deps.store.signingKeys.list();
     const next = new Map<string, LoadedKey>();
     for (const record of records) {
@@ -190,6 +204,7 @@ export class SigningKeyCache {
       if (!next.has(kid)) this.#privateKeys.delete(kid);
     }
     this.#loadedAtMs = startedAt;
+    this.#loadedVersion = version;
   }
 
   async #import(record: SigningKeyRecord): Promise<LoadedKey | null> {

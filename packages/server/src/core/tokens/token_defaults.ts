@@ -11,11 +11,14 @@ export const TOKEN_DEFAULTS = Object.freeze({
    * How long `keygate keys rotate` publishes a new key before it signs (O-11). Longer than the
    * time resource servers keep a JWKS before fetching it again (jose's `createRemoteJWKSet`
    * refetches an unknown `kid` after a 30 s cooldown and caches for 10 min; keygate's own
-   * processes reload every {@link TOKEN_DEFAULTS.keyCacheRefreshSeconds}), so every verifier
-   * has the key before the first token it signs.
+   * processes see a rotation on their next request, through the store's `dataVersion`), so
+   * every verifier has the key before the first token it signs.
    */
   announceSeconds: 300,
-  /** How often a process reloads the signing keys from the store (picks up CLI rotations). */
+  /**
+   * Longest time a process serves the signing keys it loaded, even when the store's
+   * `dataVersion` says nothing changed (the only reload trigger for a store without one).
+   */
   keyCacheRefreshSeconds: 30,
   /**
    * Least time between two extra reloads caused by a token whose `kid` is not loaded, so

@@ -18,6 +18,8 @@ export interface CachedCandidate<P> {
   /** The opened secret; null when the ciphertext does not open (it can never verify). */
   readonly secret: string | null;
   readonly active: ActiveCheck<P>;
+  /** Set on the stand-in worked through for a Username that names no credential. */
+  readonly standIn?: true;
 }
 
 /**
@@ -27,10 +29,10 @@ export interface CachedCandidate<P> {
  * so a key disabled, reset or revoked by the CLI in another process, a user or organization
  * disabled, or a master-key rotation's re-seal is seen on the next request.
  *
- * Unknown Usernames are remembered too, in a second bound of their own: a repeated unknown
- * Username then costs no store read either, as a known one does (W-7: an unknown Username
- * must not be told apart by its cost), and random Usernames can only evict other unknown
- * ones, never real keys.
+ * Unknown Usernames are remembered too (with the stand-in candidate verification works
+ * through for them), in a second bound of their own: a repeated unknown Username then costs
+ * no store read either, as a known one does (W-7: an unknown Username must not be told apart
+ * by its cost), and random Usernames can only evict other unknown ones, never real keys.
  *
  * Opened secrets live in this process's memory only as long as their entry: at most
  * `maxEntries` Usernames of each kind (least recently used evicted first), held in private
@@ -38,7 +40,7 @@ export interface CachedCandidate<P> {
  */
 export class CredentialCache<P> {
   readonly #known: StoreVersionCache<readonly CachedCandidate<P>[]>;
-  readonly #unknown: StoreVersionCache<true>;
+  readonly #unknown: StoreVersionCache<readonly CachedCandidate<P>[]>;
 
   /** @param maxEntries - how many known, and how many unknown, Usernames to keep (≥ 1). */
   constructor(maxEntries = DEFAULT_CREDENTIAL_CACHE_ENTRIES) {
@@ -52,22 +54,22 @@ export class CredentialCache<P> {
   }
 
   /**
-   * The candidates cached for `lookup` (empty for a Username known not to exist), or undefined.
+   * The candidates cached for `lookup` (the stand-in for a Username known not to exist), or
+   * undefined.
    * @param version - the store's current `dataVersion()`.
    * @param lookup - the Username and style.
    */
   get(version: string | number, lookup: string): readonly CachedCandidate<P>[] | undefined {
-    const known = this.#known.get(version, lookup);
-    if (known !== undefined) return known;
-    return this.#unknown.get(version, lookup) === true ? [] : undefined;
+    return this.#known.get(version, lookup) ?? this.#unknown.get(version, lookup);
   }
 
   /**
-   * Stores what a lookup found after reading `version` (see `StoreVersionCache.set`); an
-   * empty result goes to the unknown Usernames.
+   * Stores what a lookup found after reading `version` (see `StoreVersionCache.set`); a
+   * stand-in (or empty) result goes to the unknown Usernames.
    */
   set(version: string | number, lookup: string, candidates: readonly CachedCandidate<P>[]): void {
-    if (candidates.length > 0) this.#known.set(version, lookup, candidates);
-    else this.#unknown.set(version, lookup, true);
+    const known = candidates.length > 0 && candidates.every((c) => c.standIn !== true);
+    if (known) this.#known.set(version, lookup, candidates);
+    else this.#unknown.set(version, lookup, candidates);
   }
 }

@@ -5,17 +5,14 @@ import type { Principal } from '../principal.js';
 import { checkCreatedWindow } from './check_created_window.js';
 import type { ActiveCheck, CredentialCache } from './credential_cache.js';
 import { replayKey } from './replay_key.js';
+import { type SecretSealer, STAND_IN_USER_ID, standInCredential } from './stand_in_credential.js';
 import { type WsseFailure, wsseFailure } from './wsse_failure.js';
-
-/** Opens a sealed credential secret (the master keyring, W-9). */
-export interface SecretOpener {
-  open(sealed: string, associatedData: string): string;
-}
 
 /** What verification needs from the rest of keygate. */
 export interface WsseVerifierDeps {
   readonly store: Store;
-  readonly secrets: SecretOpener;
+  /** Opens credential secrets; seals the stand-in one (see `standInCredential`). */
+  readonly secrets: SecretSealer;
   readonly policy: WssePolicyConfig;
   /** The clock, in epoch milliseconds (injected so tests freeze it). */
   readonly now: () => number;
@@ -50,20 +47,25 @@ export interface WsseSuccess {
   readonly principal: WssePrincipal;
 }
 
-const DUMMY_SECRET = 'keygate-dummy-secret-for-unknown-usernames-0000000';
+const DUMMY_SECRET = 'keygate-dummy-secret-for-unopenable-ciphertexts-000';
 
-/** A candidate credential; `active` is filled in when loaded for the cache, else after consumption. */
+/**
+ * A candidate credential; `active` is filled in when loaded for the cache, else after
+ * consumption. `standIn` marks the stand-in worked through for a Username that matched nothing.
+ */
 interface Candidate {
   readonly credential: CredentialRecord;
   readonly secret: string | null;
   readonly active?: ActiveCheck<WssePrincipal>;
+  readonly standIn?: true;
 }
 
 /**
  * Verifies a UsernameToken in the order of W-7: nonce shape → Created format and window →
  * credential lookup → digest in constant time → atomic nonce consumption → still active.
- * A wrong digest never consumes the nonce; an unknown Username does the same digest work
- * and gets the same answer as a wrong digest. Store failures propagate as exceptions
+ * A wrong digest never consumes the nonce; an unknown Username does the same work (store
+ * reads, secret open, digest: see `standInCredential`) and gets the same answer as a wrong
+ * digest. Store failures propagate as exceptions
  * (`StoreUnavailableError`) so the caller fails closed.
  */
 export async function verifyUsernameToken(
@@ -106,7 +108,13 @@ export async function verifyUsernameToken(
     );
   }
 
-  const ttl = policy.lifetimeSeconds < 0 ? -1 : policy.lifetimeSeconds + policy.futureSkewSeconds;
+  // Kept beyond the window by the clock-step margin: the record's expiry is counted on the
+  // replay store's clock (Redis) or judged by this clock later on, and a wall-clock step
+  // between the use and then must not let a still-fresh header through again (W-6).
+  const ttl =
+    policy.lifetimeSeconds < 0
+      ? -1
+      : policy.lifetimeSeconds + policy.futureSkewSeconds + policy.clockStepMarginSeconds;
   const fresh = await deps.store.nonces.consume(
     replayKey(matched.credential.id, nonceBytes),
     ttl,
@@ -134,39 +142,55 @@ async function loadCandidates(
 ): Promise<readonly Candidate[]> {
   const { store, credentialCache: cache } = deps;
   if (cache === undefined || store.dataVersion === undefined) {
-    const records = await findCandidates(store, username, style);
-    return records.map((credential) => ({
+    const found = await findCandidates(deps, username, style);
+    return found.records.map((credential) => ({
       credential,
       secret: openSecret(deps.secrets, credential),
+      ...(found.standIn && { standIn: true as const }),
     }));
   }
   const version = store.dataVersion();
   const lookup = `${style}\u0000${username}`;
   const cached = cache.get(version, lookup);
   if (cached !== undefined) return cached;
-  const records = await findCandidates(store, username, style);
+  const found = await findCandidates(deps, username, style);
   const loaded = await Promise.all(
-    records.map(async (credential) => ({
+    found.records.map(async (credential) => ({
       credential,
       secret: openSecret(deps.secrets, credential),
       active: await checkActive(store, credential),
+      ...(found.standIn && { standIn: true as const }),
     })),
   );
   cache.set(version, lookup, loaded);
   return loaded;
 }
 
+/** What a lookup found: the Username's credentials, or the stand-in when it found none. */
+interface FoundCandidates {
+  readonly records: readonly CredentialRecord[];
+  readonly standIn: boolean;
+}
+
+/**
+ * The credentials `username` names. When it names none (unknown key or login, or a login
+ * without usable keys), the stand-in credential, reached through the same store reads as a
+ * login's keys would be, so what follows costs what it costs for a real one (W-7).
+ */
 async function findCandidates(
-  store: Store,
+  deps: WsseVerifierDeps,
   username: string,
   style: UsernameStyle,
-): Promise<CredentialRecord[]> {
+): Promise<FoundCandidates> {
+  const { store } = deps;
   const byKey = await store.credentials.findByKey(username);
-  if (byKey) return [byKey];
-  if (style === 'key') return [];
-  const user = await store.users.findByLogin(username);
-  if (!user) return [];
-  return store.credentials.listUsableForUser(user.id);
+  if (byKey) return { records: [byKey], standIn: false };
+  if (style === 'key_or_login') {
+    const user = await store.users.findByLogin(username);
+    const records = await store.credentials.listUsableForUser(user?.id ?? STAND_IN_USER_ID);
+    if (user && records.length > 0) return { records, standIn: false };
+  }
+  return { records: [standInCredential(deps.secrets)], standIn: true };
 }
 
 function matchDigest(
@@ -174,10 +198,6 @@ function matchDigest(
   token: UsernameTokenInput,
   nonceBytes: Uint8Array,
 ): Candidate | null {
-  if (candidates.length === 0) {
-    verifyPasswordDigest(token.passwordDigest, nonceBytes, token.created, DUMMY_SECRET);
-    return null;
-  }
   let matched: Candidate | null = null;
   // Every candidate is checked, so the work does not reveal which organization matched.
   for (const candidate of candidates) {
@@ -188,12 +208,14 @@ function matchDigest(
       token.created,
       secret ?? DUMMY_SECRET,
     );
-    if (ok && secret !== null && matched === null) matched = candidate;
+    if (ok && secret !== null && candidate.standIn !== true && matched === null) {
+      matched = candidate;
+    }
   }
   return matched;
 }
 
-function openSecret(secrets: SecretOpener, credential: CredentialRecord): string | null {
+function openSecret(secrets: SecretSealer, credential: CredentialRecord): string | null {
   try {
     return secrets.open(credential.secretCiphertext, credential.id);
   } catch {

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { DEFAULT_POSTGRES_TIMEOUT_MS, type PostgresOptions } from './postgres_options.js';
 import { postgresSessionConfig } from './postgres_session_config.js';
 
-/** The channel `0006_auth_data_notify`'s triggers notify on. */
+/** The channel `0006_auth_data_notify`'s (and `0008_signing_keys_notify`'s) triggers notify on. */
 const CHANNEL = 'keygate_auth_data';
 
 /** First wait before connecting again after the listening session was lost. */
@@ -64,7 +64,7 @@ function reasonOf(what: string, error: unknown): string {
 /**
  * Change detection for the tables authentication caches read, on PostgreSQL (S-2, W-7): one
  * dedicated session (not from the pool, same settings) runs `LISTEN keygate_auth_data`, the
- * channel `0006_auth_data_notify`'s triggers notify whenever a transaction writing those tables
+ * channel the triggers of `0006_auth_data_notify` and `0008_signing_keys_notify` notify whenever a transaction writing those tables
  * commits, in any process. The token it reads is:
  * - `<epoch>:<count>:<second>` while listening: `count` moves on with every notification and
  *   every {@link PostgresDataVersion.noteWrite}, `epoch` with every successful `LISTEN`

@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
@@ -9,7 +9,7 @@ import { withStatementCache } from './statement_cache.js';
 
 /** Where the SQLite database lives. */
 export interface SqliteFileOptions {
-  /** Path of the database file; its parent directory is created if missing. */
+  /** Path of the database file; its parent directory is created (0700) if missing. */
   readonly file: string;
 }
 
@@ -31,6 +31,10 @@ export interface SqliteFileOptions {
  * process on the same file take turns through an in-process lock (`in_process_file_lock.ts`),
  * so one holding a transaction across `await`s never deadlocks another. The schema is not
  * touched; run migrations next.
+ *
+ * The file holds password hashes, sealed secrets and token state, so a missing one is created
+ * 0600 (in a 0700 directory when that is missing too) before SQLite opens it; SQLite gives its
+ * `-wal` and `-shm` files the database file's mode, so they are 0600 as well.
  * @param options - the database file.
  * @returns Kysely on the open connection (`destroy()` closes it).
  * @throws the driver's error when the file cannot be opened or is not a database.
@@ -57,7 +61,9 @@ export function openSqliteConnection(file: string): {
   sqlite: BetterSqlite3.Database;
   canonical: string;
 } {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // 'a' creates a missing file with this mode and leaves an existing one as it is.
+  closeSync(openSync(file, 'a', 0o600));
   const sqlite = new BetterSqlite3(file);
   try {
     sqlite.pragma('busy_timeout = 5000');

@@ -78,28 +78,46 @@ describe('SigningKeyCache.jwks (O-11)', () => {
 });
 
 describe('SigningKeyCache loading', () => {
-  it('picks up a key rotated by another process after the refresh interval, not before', async () => {
+  it('picks up a key rotated by another process on the next call, through dataVersion', async () => {
     const server = createTokenWorld();
     await ensureSigningKey(server.keyDeps);
-    const before = await server.cache.jwks();
-    expect(before.keys).toHaveLength(1);
+    expect((await server.cache.jwks()).keys).toHaveLength(1);
 
     // The CLI, another process over the same store.
     const cli = secondProcess(server);
     server.clock.advance(1000);
-    const { key } = await rotateSigningKeys(cli.keyDeps, { announceSeconds: 300 });
+    const { key } = await rotateSigningKeys(cli.keyDeps, { announceSeconds: 0 });
+
+    expect((await server.cache.jwks()).keys.map((k) => k.kid)).toContain(key.kid);
+    expect((await server.cache.signingKey()).kid).toBe(key.kid);
+    // Nothing changed since: no further reads.
+    const list = vi.spyOn(server.signingKeys, 'list');
+    await server.cache.jwks();
+    await server.cache.signingKey();
+    expect(list).not.toHaveBeenCalled();
+  });
+
+  it('without dataVersion, picks up a rotation after the refresh interval, not before', async () => {
+    const server = createTokenWorld();
+    const unversioned = { ...server.keyDeps, store: { signingKeys: server.signingKeys } };
+    const cache = new SigningKeyCache(unversioned);
+    await ensureSigningKey(server.keyDeps);
+    expect((await cache.jwks()).keys).toHaveLength(1);
+    server.clock.advance(1000);
+    const { key } = await rotateSigningKeys(server.keyDeps, { announceSeconds: 300 });
 
     server.clock.advance(28_000);
-    expect((await server.cache.jwks()).keys.map((k) => k.kid)).not.toContain(key.kid);
+    expect((await cache.jwks()).keys.map((k) => k.kid)).not.toContain(key.kid);
     server.clock.advance(1000);
-    expect((await server.cache.jwks()).keys.map((k) => k.kid)).toContain(key.kid);
-    expect((await server.cache.jwks()).keys).toHaveLength(2);
+    expect((await cache.jwks()).keys.map((k) => k.kid)).toContain(key.kid);
+    expect((await cache.jwks()).keys).toHaveLength(2);
   });
 
   it('honours a configured refresh interval', async () => {
     const world = createTokenWorld();
     await ensureSigningKey(world.keyDeps);
-    const cache = new SigningKeyCache(world.keyDeps, { refreshSeconds: 5 });
+    const unversioned = { ...world.keyDeps, store: { signingKeys: world.signingKeys } };
+    const cache = new SigningKeyCache(unversioned, { refreshSeconds: 5 });
     await cache.jwks();
     await rotateSigningKeys(world.keyDeps, { announceSeconds: 300 });
     world.clock.advance(4999);

@@ -6,6 +6,7 @@ import { migration0004LegacyJwt } from './0004_legacy_jwt.js';
 import { migration0005WsseNoncesRowid } from './0005_wsse_nonces_rowid.js';
 import { migration0006AuthDataNotify } from './0006_auth_data_notify.js';
 import { migration0007ClientIntrospectAnyToken } from './0007_client_introspect_any_token.js';
+import { migration0008SigningKeysNotify } from './0008_signing_keys_notify.js';
 import { migration0009UserSessionGeneration } from './0009_user_session_generation.js';
 
 /**
@@ -21,5 +22,6 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze
   '0005_wsse_nonces_rowid': migration0005WsseNoncesRowid,
   '0006_auth_data_notify': migration0006AuthDataNotify,
   '0007_client_introspect_any_token': migration0007ClientIntrospectAnyToken,
+  '0008_signing_keys_notify': migration0008SigningKeysNotify,
   '0009_user_session_generation': migration0009UserSessionGeneration,
 });

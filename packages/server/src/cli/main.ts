@@ -15,6 +15,7 @@ import { registerOrgCommands } from './commands/org_commands.js';
 import { registerServeCommand } from './commands/serve_command.js';
 import { registerUserCommands } from './commands/user_commands.js';
 import { registerWsseCommands } from './commands/wsse_commands.js';
+import { stopWhenOrphanedUnderNpm } from './stop_when_orphaned.js';
 
 /** This package's version, read from its package.json (one level above both src/ and dist/). */
 const VERSION = (
@@ -111,6 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** Process entry point used by `bin/keygate.js`. */
 export async function main(argv: readonly string[]): Promise<void> {
+  stopWhenOrphanedUnderNpm(process.env);
   const code = await runCli(argv, {
     env: process.env,
     stdout: process.stdout,

@@ -1,8 +1,5 @@
 #!/usr/bin/env node
-// Entry point for `npx keygate`: loads the TypeScript sources through tsx so the
-// repository runs as checked out, with no build step.
-import { register } from 'tsx/esm/api';
+// Entry point for `npx keygate`: runs the compiled CLI in ../dist (written by `npm run build`).
+import { main } from '../dist/cli/main.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
 await main(process.argv);

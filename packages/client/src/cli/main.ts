@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { KeygateClientError } from '../errors.js';
@@ -15,10 +16,18 @@ Exit codes: 0 success, 1 the server refused (HTTP or OAuth error, session expire
 2 usage error, 3 network or unexpected failure.
 `;
 
+/** This package's version, read from its package.json (one level above both src/ and dist/). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
 /** Builds the `keygate-client` command tree (C-7), parsed by commander like `keygate`'s. */
 export function buildClientProgram(io: CliIo): Command {
   const program = new Command('keygate-client')
     .description("The integrators' command line for keygate-protected APIs.")
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config/validate_config.js';
 import { KeygateError } from '../core/errors.js';
@@ -14,11 +15,20 @@ import { registerOrgCommands } from './commands/org_commands.js';
 import { registerServeCommand } from './commands/serve_command.js';
 import { registerUserCommands } from './commands/user_commands.js';
 import { registerWsseCommands } from './commands/wsse_commands.js';
+import { stopWhenOrphanedUnderNpm } from './stop_when_orphaned.js';
+
+/** This package's version, read from its package.json (one level above both src/ and dist/). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** Builds the `keygate` command tree (K-2). */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('keygate')
     .description('keygate: WSSE, OAuth 2.0 and legacy JWT authentication server')
+    .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'print one JSON object instead of text')
     .option('--config <file>', 'JSON configuration file (env KEYGATE_CONFIG)')
     .option('--data-dir <dir>', 'data directory (env KEYGATE_DATA_DIR, default ./data)')
@@ -102,6 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** Process entry point used by `bin/keygate.js`. */
 export async function main(argv: readonly string[]): Promise<void> {
+  stopWhenOrphanedUnderNpm(process.env);
   const code = await runCli(argv, {
     env: process.env,
     stdout: process.stdout,

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
-import type { SigningKeyRecord, Store } from '../../store/port.js';
+import { type SigningKeyRecord, type Store, StoreUnavailableError } from '../../store/port.js';
 import { compareSigningKeys } from './compare_signing_keys.js';
 import { pickSigningKey } from './pick_signing_key.js';
 import {
@@ -162,12 +162,25 @@ export class SigningKeyCache {
   #ensureFresh(): Promise<void> | undefined {
     const loadedAt = this.#loadedAtMs;
     const now = this.#deps.now();
-    const unchanged = this.#deps.store.dataVersion?.() === this.#loadedVersion;
     // A clock set back (tests, NTP step) also counts as stale.
-    if (loadedAt !== null && unchanged && now >= loadedAt && now - loadedAt < this.#refreshMs) {
-      return;
-    }
+    const recent = loadedAt !== null && now >= loadedAt && now - loadedAt < this.#refreshMs;
+    if (recent && !this.#versionMoved()) return;
     return this.refresh();
+  }
+
+  /**
+   * True when the store's `dataVersion` differs from the one the keys were loaded at. While
+   * the store is unavailable the version cannot be read: the loaded keys (public data, and
+   * the keys that signed every live token) keep serving until the backstop reload, as before
+   * keys followed the version.
+   */
+  #versionMoved(): boolean {
+    try {
+      return this.#deps.store.dataVersion?.() !== this.#loadedVersion;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) return false;
+      throw error;
+    }
   }
 
   async #load(): Promise<void> {

@@ -7,7 +7,7 @@ import { SigningKeyCache } from '../../../src/core/tokens/signing_key_cache.js';
 import { SigningKeyError } from '../../../src/core/tokens/signing_key_error.js';
 import { verifyAccessToken } from '../../../src/core/tokens/verify_access_token.js';
 import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
-import type { SigningKeyRecord } from '../../../src/store/port.js';
+import { type SigningKeyRecord, StoreUnavailableError } from '../../../src/store/port.js';
 import {
   ALICE,
   AUDIENCE,
@@ -95,6 +95,27 @@ describe('SigningKeyCache loading', () => {
     await server.cache.jwks();
     await server.cache.signingKey();
     expect(list).not.toHaveBeenCalled();
+  });
+
+  it('keeps serving the loaded keys while the store cannot say its dataVersion', async () => {
+    const server = createTokenWorld();
+    await ensureSigningKey(server.keyDeps);
+    let storeDown = false;
+    const store = {
+      signingKeys: server.signingKeys,
+      dataVersion: () => {
+        if (storeDown) throw new StoreUnavailableError('the database is unavailable');
+        return 1;
+      },
+    };
+    const cache = new SigningKeyCache({ ...server.keyDeps, store });
+    const kids = (await cache.jwks()).keys.map((k) => k.kid);
+    storeDown = true;
+    server.clock.advance(1000);
+    expect((await cache.jwks()).keys.map((k) => k.kid)).toEqual(kids);
+    // Past the backstop reload the version is read again, and the outage shows.
+    server.clock.advance(30_000);
+    await expect(cache.jwks()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
   it('without dataVersion, picks up a rotation after the refresh interval, not before', async () => {

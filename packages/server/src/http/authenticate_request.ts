@@ -1,7 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkLegacyToken } from '../core/legacy/check_legacy_token.js';
 import type { LegacyDeps } from '../core/legacy/legacy_deps.js';
-import { checkAccessToken } from '../core/oauth/check_access_token.js';
+import type { AccessTokenCheckCache } from '../core/oauth/access_token_check_cache.js';
+import {
+  type AccessTokenCheckOutcome,
+  checkAccessToken,
+} from '../core/oauth/check_access_token.js';
 import type { TokenService } from '../core/oauth/token_service.js';
 import type { Principal } from '../core/principal.js';
 import type { CredentialStamps } from '../core/tokens/credential_stamps.js';
@@ -22,6 +26,8 @@ export interface AuthenticationDeps {
   readonly tokens: TokenService;
   /** What tokens made from an API key are checked against (R-3). */
   readonly credentialStamps: CredentialStamps;
+  /** Bearer store checks remembered for a few seconds (R-3); absent: every check reads the store. */
+  readonly accessTokenChecks?: AccessTokenCheckCache<AccessTokenCheckOutcome>;
   /** The `X-Auth-Token` check (L-2). */
   readonly legacy: Pick<LegacyDeps, 'store' | 'tokens' | 'audience' | 'credentialStamps'>;
   readonly realm: string;
@@ -62,7 +68,12 @@ export function createAuthenticationHook(deps: AuthenticationDeps) {
     const token = BEARER.exec(authorization)?.[1];
     const checked = token
       ? await checkAccessToken(
-          { store: deps.wsse.store, tokens: deps.tokens, credentialStamps: deps.credentialStamps },
+          {
+            store: deps.wsse.store,
+            tokens: deps.tokens,
+            credentialStamps: deps.credentialStamps,
+            accessTokenChecks: deps.accessTokenChecks,
+          },
           token,
         )
       : null;

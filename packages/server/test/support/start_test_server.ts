@@ -12,6 +12,7 @@ import type { KeygateConfig } from '../../src/core/config/keygate_config.js';
 import { type RawConfig, validateConfig } from '../../src/core/config/validate_config.js';
 import { ensureSigningKey } from '../../src/core/tokens/ensure_signing_key.js';
 import { buildApp } from '../../src/http/build_app.js';
+import { composeServices } from '../../src/runtime/compose_services.js';
 import { findFreePort } from '../../src/runtime/find_free_port.js';
 import { MasterKeyFile } from '../../src/secrets/master_key_file.js';
 import { MasterKeyring } from '../../src/secrets/master_keyring.js';
@@ -87,13 +88,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (dir !== null) await new MasterKeyFile(dir).create([masterKey]);
   const secrets = new MasterKeyring([masterKey]);
   await ensureSigningKey({ store, secrets, now: clock.now });
-  const app = await buildApp({
-    config,
-    store,
-    secrets,
-    logger: pino({ level: 'silent' }),
-    now: clock.now,
-  });
+  const app = await buildApp(
+    composeServices({ config, store, secrets, logger: pino({ level: 'silent' }), now: clock.now }),
+  );
   await app.listen({ host: '127.0.0.1', port });
   return {
     url: `http://127.0.0.1:${port}`,

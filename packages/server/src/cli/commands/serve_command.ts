@@ -4,6 +4,7 @@ import { configWarnings } from '../../core/config/config_warnings.js';
 import { requireUsableIssuer } from '../../core/config/require_usable_issuer.js';
 import { ensureSigningKey } from '../../core/tokens/ensure_signing_key.js';
 import { buildApp } from '../../http/build_app.js';
+import { composeServices } from '../../runtime/compose_services.js';
 import { dataDirWarnings } from '../../runtime/data_dir_warnings.js';
 import { findFreePort } from '../../runtime/find_free_port.js';
 import { logClockSteps } from '../../runtime/log_clock_steps.js';
@@ -68,7 +69,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       if (signingKey.created) {
         logger.info({ event: 'signing_key.created', kid: signingKey.kid }, 'created a signing key');
       }
-      const app = await buildApp(runtime);
+      const app = await buildApp(composeServices(runtime));
       let admin: InitialAdmin | null;
       try {
         await app.listen({ host: config.host, port: config.port });

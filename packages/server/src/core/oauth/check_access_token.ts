@@ -1,6 +1,7 @@
 import type { Store } from '../../store/port.js';
 import { findActiveSubject } from '../find_active_subject.js';
 import type { CredentialStamps } from '../tokens/credential_stamps.js';
+import type { AccessTokenCheckCache } from './access_token_check_cache.js';
 import type { AccessTokenClaims, TokenService } from './token_service.js';
 
 /** Why a Bearer token was refused. */
@@ -15,7 +16,7 @@ export interface LiveAccessToken {
 
 /**
  * What the store checks decided about one access token (its `jti`), apart from its claims:
- * what `TokenService.accessTokenChecks` remembers.
+ * what the Bearer check cache remembers.
  */
 export type AccessTokenCheckOutcome =
   | {
@@ -34,18 +35,23 @@ export type AccessTokenCheckOutcome =
  * Client-credentials tokens (no `org`) act as the client and have no user.
  *
  * The signature and claims are verified on every call. The outcome of the store checks is
- * remembered per `jti` for a few seconds when `deps.tokens.accessTokenChecks` is set (R-3
+ * remembered per `jti` for a few seconds when `deps.accessTokenChecks` is set (R-3
  * allows 5 s; revocations through this process clear it at once); `fresh: true` reads the
  * store regardless (introspection, which is not on the request path of every API call).
  */
 export async function checkAccessToken(
-  deps: { store: Store; tokens: TokenService; credentialStamps: CredentialStamps },
+  deps: {
+    store: Store;
+    tokens: TokenService;
+    credentialStamps: CredentialStamps;
+    accessTokenChecks?: AccessTokenCheckCache<AccessTokenCheckOutcome>;
+  },
   token: string,
   options: { readonly fresh?: boolean } = {},
 ): Promise<{ ok: true; token: LiveAccessToken } | { ok: false; reason: AccessTokenFailure }> {
   const claims = await deps.tokens.verifyAccessToken(token);
   if (!claims) return { ok: false, reason: 'invalid_token' };
-  const cache = options.fresh === true ? undefined : deps.tokens.accessTokenChecks;
+  const cache = options.fresh === true ? undefined : deps.accessTokenChecks;
   let outcome = cache?.get(claims.jti);
   if (outcome === undefined) {
     const generation = cache?.generation ?? 0;

@@ -2,6 +2,7 @@ import type { Store } from '../../store/port.js';
 import type { CredentialStamps } from '../tokens/credential_stamps.js';
 import type { WsseVerifierDeps } from '../wsse/verify_username_token.js';
 import type { OAuthClientCache } from './authenticate_client.js';
+import type { RevocationSignal } from './revocation_signal.js';
 import type { TokenService } from './token_service.js';
 
 /** Seals and opens small secrets with the master keyring. */
@@ -28,6 +29,8 @@ export interface GrantDeps {
   readonly wsse: WsseVerifierDeps;
   /** The API credentials' current stamps: what api_keys tokens carry and are checked against (R-3). */
   readonly credentialStamps: CredentialStamps;
+  /** Told of every revocation a grant or RFC 7009 stores. */
+  readonly revocations: RevocationSignal;
   /** Epoch milliseconds. */
   readonly now: () => number;
   /** Clients already authenticated once, while the store is unchanged (see `OAuthClientCache`). */

@@ -17,13 +17,13 @@ export async function revokeToken(
     const record = await deps.store.refreshTokens.findByJti(refresh.jti);
     if (record && record.clientId === client.clientId) {
       await deps.store.tokenFamilies.revoke(record.familyId, now);
-      deps.tokens.accessTokenChecks?.forgetAll();
+      deps.revocations.tokensRevoked();
     }
     return;
   }
   const access = await deps.tokens.verifyAccessToken(token);
   if (access && access.clientId === client.clientId) {
     await deps.store.revokedAccessTokens.add(access.jti, access.expiresAt);
-    deps.tokens.accessTokenChecks?.forgetAll();
+    deps.revocations.tokensRevoked();
   }
 }

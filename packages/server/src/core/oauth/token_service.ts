@@ -1,6 +1,4 @@
 import type { CredentialBinding } from '../tokens/credential_stamps.js';
-import type { AccessTokenCheckCache } from './access_token_check_cache.js';
-import type { AccessTokenCheckOutcome } from './check_access_token.js';
 
 /** Claims common to the tokens keygate issues for a grant. */
 export interface TokenSubject {
@@ -64,10 +62,4 @@ export interface TokenService {
   verifyRefreshToken(token: string): Promise<RefreshTokenClaims | null>;
   /** Null for anything that is not a valid, unexpired keygate access token for our audience. */
   verifyAccessToken(token: string): Promise<AccessTokenClaims | null>;
-  /**
-   * Where `checkAccessToken` remembers the outcome of a token's store checks for a few
-   * seconds (R-3); every path that revokes something calls its `forgetAll()`. Absent: every
-   * check reads the store.
-   */
-  readonly accessTokenChecks?: AccessTokenCheckCache<AccessTokenCheckOutcome>;
 }

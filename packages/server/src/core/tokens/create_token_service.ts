@@ -1,5 +1,3 @@
-import { AccessTokenCheckCache } from '../oauth/access_token_check_cache.js';
-import type { AccessTokenCheckOutcome } from '../oauth/check_access_token.js';
 import type { TokenService } from '../oauth/token_service.js';
 import { issueAccessToken } from './issue_access_token.js';
 import { issueRefreshToken } from './issue_refresh_token.js';
@@ -22,7 +20,6 @@ export interface TokenServiceOptions {
  * signing keys. The verify methods answer null for anything that is not a valid, unexpired
  * keygate token of their kind (access tokens: for `accessTokenAudience`), whatever the
  * reason; call `verifyAccessToken` / `verifyRefreshToken` directly to log the failure code.
- * Its `accessTokenChecks` remembers Bearer store checks for 2 s (R-3 allows 5 s).
  */
 export function createTokenService(
   deps: TokenDeps,
@@ -31,11 +28,7 @@ export function createTokenService(
   const audience = options.accessTokenAudience ?? deps.issuer;
   const lifetimeSeconds =
     options.accessTokenLifetimeSeconds ?? TOKEN_DEFAULTS.accessTokenLifetimeSeconds;
-  const accessTokenChecks = new AccessTokenCheckCache<AccessTokenCheckOutcome>({
-    now: deps.now,
-  });
   return {
-    accessTokenChecks,
     issueAccessToken: (subject) =>
       issueAccessToken(deps, {
         subject: subject.subject,

@@ -29,7 +29,7 @@ export async function authorizationCodeGrant(
   }
   if (consumption.outcome === 'already_consumed') {
     await deps.store.tokenFamilies.revoke(consumption.record.familyId, now);
-    deps.tokens.accessTokenChecks?.forgetAll();
+    deps.revocations.tokensRevoked();
     throw new OAuthError(
       'invalid_grant',
       'the authorization code was already used; the tokens issued for it are revoked',

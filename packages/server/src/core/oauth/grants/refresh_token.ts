@@ -124,7 +124,7 @@ async function replayOrRevoke(
     }
   }
   await deps.store.tokenFamilies.revoke(record.familyId, now);
-  deps.tokens.accessTokenChecks?.forgetAll();
+  deps.revocations.tokensRevoked();
   throw new OAuthError(
     'invalid_grant',
     'the refresh token was already used; every token of its family is revoked',

@@ -24,7 +24,10 @@ function signIn(): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer(async (request, response) => {
       const url = new URL(request.url ?? '/', redirectUri);
-      if (url.pathname !== redirectUri.pathname) return response.writeHead(404).end();
+      if (url.pathname !== redirectUri.pathname) {
+        response.writeHead(404).end();
+        return;
+      }
       try {
         await auth.handleRedirect(url);
         response.end('Signed in. You can close this window.\n');

@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { AuthenticationError, WSSE_CHALLENGE } from '../core/authentication_error.js';
 import { checkLegacyToken } from '../core/legacy/check_legacy_token.js';
 import type { LegacyDeps } from '../core/legacy/legacy_deps.js';
 import type { AccessTokenCheckCache } from '../core/oauth/access_token_check_cache.js';
@@ -11,7 +12,6 @@ import type { Principal } from '../core/principal.js';
 import type { CredentialStamps } from '../core/tokens/credential_stamps.js';
 import type { WsseVerifierDeps } from '../core/wsse/verify_username_token.js';
 import { verifyWsseHeader } from '../core/wsse/verify_wsse_header.js';
-import { sendJsonError } from './send_json_error.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,7 +30,6 @@ export interface AuthenticationDeps {
   readonly accessTokenChecks?: AccessTokenCheckCache<AccessTokenCheckOutcome>;
   /** The `X-Auth-Token` check (L-2). */
   readonly legacy: Pick<LegacyDeps, 'store' | 'tokens' | 'audience' | 'credentialStamps'>;
-  readonly realm: string;
 }
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
@@ -41,30 +40,25 @@ const JWT_AUTHORIZATION = /^JWT[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
 /**
  * Builds the `onRequest` hook that guards `/api/*` (R-1): WSSE (`X-WSSE`), an OAuth access
  * token (`Authorization: Bearer`) or a legacy JWT (`X-Auth-Token` or `Authorization: JWT`,
- * L-2), each yielding one principal. Failures get the scheme's 401
- * and challenge; a request with no credentials gets every challenge. Store failures are thrown
- * on to the error handler, which answers 503.
+ * L-2), each yielding one principal. A failure throws an {@link AuthenticationError} with the
+ * scheme's challenge (every challenge when no credential was sent); store failures are thrown
+ * on as they are. The error handler answers both.
  */
 export function createAuthenticationHook(deps: AuthenticationDeps) {
-  const wsseChallenge = `WSSE realm="${deps.realm}", profile="UsernameToken"`;
-  const bearerChallenge = `Bearer realm="${deps.realm}"`;
-  const legacyChallenge = `JWT realm="${deps.realm}"`;
-
-  async function wsse(request: FastifyRequest, reply: FastifyReply, header: string | string[]) {
+  async function wsse(request: FastifyRequest, header: string | string[]) {
     if (Array.isArray(header)) {
-      reply.header('www-authenticate', wsseChallenge);
-      return sendJsonError(reply, 401, 'malformed_header', 'Send exactly one X-WSSE header.');
+      throw new AuthenticationError('malformed_header', 'Send exactly one X-WSSE header.', [
+        WSSE_CHALLENGE,
+      ]);
     }
     const result = await verifyWsseHeader(deps.wsse, header);
     if (!result.ok) {
-      request.log.info({ event: 'auth.failure', scheme: 'wsse', code: result.code }, 'refused');
-      reply.header('www-authenticate', wsseChallenge);
-      return sendJsonError(reply, 401, result.code, result.description);
+      throw new AuthenticationError(result.code, result.description, [WSSE_CHALLENGE]);
     }
     request.principal = result.principal;
   }
 
-  async function bearer(request: FastifyRequest, reply: FastifyReply, authorization: string) {
+  async function bearer(request: FastifyRequest, authorization: string) {
     const token = BEARER.exec(authorization)?.[1];
     const checked = token
       ? await checkAccessToken(
@@ -85,12 +79,9 @@ export function createAuthenticationHook(deps: AuthenticationDeps) {
           : reason === 'subject_disabled'
             ? 'The user or organization of this access token is disabled.'
             : 'The access token is malformed, expired, or not issued by this server.';
-      request.log.info({ event: 'auth.failure', scheme: 'bearer', code: reason }, 'refused');
-      reply.header(
-        'www-authenticate',
-        `${bearerChallenge}, error="invalid_token", error_description="${description}"`,
-      );
-      return sendJsonError(reply, 401, 'invalid_token', description);
+      throw new AuthenticationError('invalid_token', description, [
+        { scheme: 'Bearer', params: { error: 'invalid_token', error_description: description } },
+      ]);
     }
     const { claims, user, organization } = checked.token;
     request.principal = {
@@ -103,7 +94,7 @@ export function createAuthenticationHook(deps: AuthenticationDeps) {
   }
 
   /** `X-Auth-Token` or `Authorization: JWT` (L-2): only legacy JWTs, never access tokens. */
-  async function legacyJwt(request: FastifyRequest, reply: FastifyReply, presented: unknown) {
+  async function legacyJwt(request: FastifyRequest, presented: unknown) {
     const checked =
       typeof presented === 'string' ? await checkLegacyToken(deps.legacy, presented) : null;
     if (!checked?.ok) {
@@ -114,34 +105,29 @@ export function createAuthenticationHook(deps: AuthenticationDeps) {
           : reason === 'subject_disabled'
             ? 'The user or organization of this token is disabled.'
             : 'The X-Auth-Token is malformed, expired, not a legacy JWT, or not issued by this server.';
-      request.log.info({ event: 'auth.failure', scheme: 'legacy_jwt', code: reason }, 'refused');
-      reply.header(
-        'www-authenticate',
-        `${legacyChallenge}, error="invalid_token", error_description="${description}"`,
-      );
-      return sendJsonError(reply, 401, 'invalid_token', description);
+      throw new AuthenticationError('invalid_token', description, [
+        { scheme: 'JWT', params: { error: 'invalid_token', error_description: description } },
+      ]);
     }
     request.principal = checked.principal;
   }
 
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
     const xWsse = request.headers['x-wsse'];
-    if (xWsse !== undefined) return wsse(request, reply, xWsse);
+    if (xWsse !== undefined) return wsse(request, xWsse);
     const xAuthToken = request.headers['x-auth-token'];
-    if (xAuthToken !== undefined) return legacyJwt(request, reply, xAuthToken);
+    if (xAuthToken !== undefined) return legacyJwt(request, xAuthToken);
     const authorization = request.headers.authorization;
     if (authorization !== undefined && /^JWT\b/i.test(authorization)) {
-      return legacyJwt(request, reply, JWT_AUTHORIZATION.exec(authorization)?.[1]);
+      return legacyJwt(request, JWT_AUTHORIZATION.exec(authorization)?.[1]);
     }
     if (authorization !== undefined && /^Bearer\b/i.test(authorization)) {
-      return bearer(request, reply, authorization);
+      return bearer(request, authorization);
     }
-    reply.header('www-authenticate', [wsseChallenge, bearerChallenge, legacyChallenge]);
-    return sendJsonError(
-      reply,
-      401,
+    throw new AuthenticationError(
       'authentication_required',
       'Send an X-WSSE UsernameToken header, an Authorization: Bearer access token or an X-Auth-Token legacy JWT.',
+      [WSSE_CHALLENGE, { scheme: 'Bearer' }, { scheme: 'JWT' }],
     );
   };
 }

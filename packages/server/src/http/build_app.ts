@@ -1,10 +1,10 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { answerFrameworkError } from './answer_framework_error.js';
 import type { AppServices } from './app_services.js';
 import { createAuthenticationHook } from './authenticate_request.js';
-import { installErrorHandlers } from './install_error_handlers.js';
+import { answerFrameworkError } from './errors/answer_framework_error.js';
+import { installErrorHandler } from './errors/install_error_handler.js';
 import { installJsonBodyParser } from './install_json_body_parser.js';
 import { registerLegacyTokenRoutes } from './legacy/legacy_token_routes.js';
 import { registerWsseTokenRoute } from './legacy/wsse_token_route.js';
@@ -44,26 +44,26 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   app.decorateRequest('principal', null);
   await app.register(formbody);
   installJsonBodyParser(app);
-  installErrorHandlers(app);
+  installErrorHandler(app, config.realm);
   registerHealthRoutes(app, store);
 
   registerDiscoveryRoutes(app, config.issuer, () => services.keys.jwks());
-  registerTokenRoute(app, services.grants, config.realm);
-  registerTokenManagementRoutes(app, services.grants, config.realm);
+  registerTokenRoute(app, services.grants);
+  registerTokenManagementRoutes(app, services.grants);
   // Only the sign-in and consent pages use cookies: the token and /api routes do without the
   // cookie plugin's hooks on every request.
   await app.register(async (pages) => {
     await pages.register(cookie);
     registerAuthorizeRoutes(pages, services.authorizePages);
   });
-  registerLegacyTokenRoutes(app, services.legacy, config.realm);
+  registerLegacyTokenRoutes(app, services.legacy);
 
   const authenticate = createAuthenticationHook(services.authentication);
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate);
       registerMeRoute(api);
-      registerWsseTokenRoute(api, services.legacy, config.realm);
+      registerWsseTokenRoute(api, services.legacy);
     },
     { prefix: '/api' },
   );

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { RequestError } from './errors/request_error.js';
 import { findDuplicateJsonKey } from './find_duplicate_json_key.js';
-import { RequestBodyError } from './request_body_error.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -20,7 +20,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     try {
       text = UTF8.decode(body as Buffer);
     } catch {
-      done(new RequestBodyError('The JSON body is not valid UTF-8.'), undefined);
+      done(new RequestError('The JSON body is not valid UTF-8.'), undefined);
       return;
     }
     parseJson(request, text, (error, value) => {
@@ -32,7 +32,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       if (duplicate !== null) {
         const name = /^[\w.-]{1,64}$/.test(duplicate) ? ` "${duplicate}"` : '';
         done(
-          new RequestBodyError(`The JSON body repeats the key${name}; send each field once.`),
+          new RequestError(`The JSON body repeats the key${name}; send each field once.`),
           undefined,
         );
         return;

@@ -77,7 +77,6 @@ export function composeServices(deps: AppDeps): AppServices {
       credentialStamps,
       accessTokenChecks,
       legacy,
-      realm: config.realm,
     },
     authorizePages: {
       store,

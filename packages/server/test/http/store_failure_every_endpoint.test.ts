@@ -293,6 +293,9 @@ it('has a row for every registered route, and a registered route for every row',
   expect(ROWS.map((row) => row.route).sort()).toEqual(registered);
 });
 
+/** The routes whose errors are HTML pages (`errorScheme: 'page'`). */
+const PAGE_PATHS = /^\/(oauth\/)?(authorize|login|consent)\b/;
+
 /** Sends every case of `row`; `strict` demands the row's outcome, else only "no 500". */
 async function checkRow(row: Row, strict: boolean): Promise<void> {
   for (const c of row.cases()) {
@@ -309,6 +312,12 @@ async function checkRow(row: Row, strict: boolean): Promise<void> {
       expect(answer.status, label).toBe(503);
       expect(answer.headers['retry-after'], label).toBe('5');
       if (method === 'HEAD') continue;
+      if (PAGE_PATHS.test(c.path)) {
+        // The sign-in and consent pages answer the person in the browser with a page.
+        expect(answer.headers['content-type'], label).toMatch(/^text\/html/);
+        expect(answer.text, label).toContain('Try again shortly');
+        continue;
+      }
       const body = JSON.parse(answer.text) as Record<string, unknown>;
       if (c.path === '/readyz') {
         expect(body, label).toEqual({ status: 'unavailable', failed: ['database'] });

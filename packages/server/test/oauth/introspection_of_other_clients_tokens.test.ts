@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/core/admin/admin_errors.js';
 import { registerOAuthClient, updateOAuthClient } from '../../src/core/admin/oauth_clients.js';
-import { InvalidInputError } from '../../src/core/errors.js';
 import { DEFAULT_ACCESS_TOKEN_CHECK_WINDOW_MS } from '../../src/core/oauth/access_token_check_cache.js';
 import { get } from '../support/http_client.js';
 import {

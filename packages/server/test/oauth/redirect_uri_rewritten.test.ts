@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/core/admin/admin_errors.js';
 import { registerOAuthClient } from '../../src/core/admin/oauth_clients.js';
-import { InvalidInputError } from '../../src/core/errors.js';
 import { checkRedirectUriForRegistration } from '../../src/core/oauth/checks/redirect_uri.js';
 import { authorizeThroughForms, type FormBrowser } from '../support/form_browser.js';
 import {

@@ -5,8 +5,8 @@ import {
   type CredentialStatus,
   StoreConflictError,
 } from '../../store/port.js';
-import { AlreadyExistsError, InvalidInputError } from '../errors.js';
 import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import { AlreadyExistsError, InvalidInputError } from './admin_errors.js';
 import { requireCredential, requireOrganization, requireUser } from './find_or_fail.js';
 
 /** A credential together with its plain secret, which is shown once and never stored in clear. */

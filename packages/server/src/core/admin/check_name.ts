@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from './admin_errors.js';
 
 /**
  * Organization names and logins: 1–128 printable characters, no leading or trailing space,

@@ -1,6 +1,6 @@
 import { generatePassword } from '../../secrets/generate_credential_material.js';
-import { AlreadyExistsError } from '../errors.js';
 import type { AdminDeps } from './admin_deps.js';
+import { AlreadyExistsError } from './admin_errors.js';
 import { createOrganization } from './organizations.js';
 import { createUser } from './users.js';
 

@@ -1,5 +1,5 @@
 import type { CredentialRecord, OrganizationRecord, Store, UserRecord } from '../../store/port.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from './admin_errors.js';
 
 /** The organization with this name, or `NotFoundError`. */
 export async function requireOrganization(store: Store, name: string): Promise<OrganizationRecord> {

@@ -5,11 +5,11 @@ import {
   type OAuthClientRecord,
   StoreConflictError,
 } from '../../store/port.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
 import { checkRedirectUriForRegistration } from '../oauth/checks/redirect_uri.js';
 import { isScopeToken } from '../oauth/checks/scope.js';
 import { hashClientSecret } from '../oauth/client_secret.js';
 import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import { InvalidInputError, NotFoundError } from './admin_errors.js';
 import { checkName } from './check_name.js';
 
 /** Every grant type a client may be allowed (O-7). */

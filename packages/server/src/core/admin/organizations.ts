@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type OrganizationRecord, StoreConflictError } from '../../store/port.js';
-import { AlreadyExistsError } from '../errors.js';
 import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import { AlreadyExistsError } from './admin_errors.js';
 import { checkName } from './check_name.js';
 import { requireOrganization } from './find_or_fail.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { StoreConflictError, type UserRecord } from '../../store/port.js';
-import { AlreadyExistsError, InvalidInputError } from '../errors.js';
 import { checkPasswordPolicy } from '../passwords/check_password_policy.js';
 import { hashPassword } from '../passwords/hash_password.js';
 import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import { AlreadyExistsError, InvalidInputError } from './admin_errors.js';
 import { checkName } from './check_name.js';
 import { requireOrganization, requireUser } from './find_or_fail.js';
 

@@ -1,3 +1,5 @@
+import { KeygateError } from '../errors.js';
+
 /**
  * The closed set of legacy JWT endpoint errors (L-1, L-3, L-4); tests assert `code`.
  * - `invalid_request` (400): the body is not the documented JSON shape.
@@ -14,7 +16,8 @@ export type LegacyErrorCode =
   | 'no_organization'
   | 'invalid_organization';
 
-const STATUS: Readonly<Record<LegacyErrorCode, number>> = {
+/** The HTTP status of each legacy error code. */
+export const LEGACY_ERROR_STATUS: Readonly<Record<LegacyErrorCode, number>> = {
   invalid_request: 400,
   invalid_credentials: 401,
   invalid_token: 401,
@@ -24,17 +27,13 @@ const STATUS: Readonly<Record<LegacyErrorCode, number>> = {
 
 /**
  * A refusal by a legacy JWT endpoint, carrying its HTTP status and a description that is safe
- * to send: it never contains a password, a token or any part of one.
+ * to send: it never contains a password, a token or any part of one. Its 401s carry the `JWT`
+ * challenge.
  */
-export class LegacyError extends Error {
+export class LegacyError extends KeygateError<LegacyErrorCode> {
   override readonly name = 'LegacyError';
-  /** The HTTP status for {@link LegacyError.code}. */
-  readonly status: number;
-  constructor(
-    readonly code: LegacyErrorCode,
-    readonly description: string,
-  ) {
-    super(description);
-    this.status = STATUS[code];
+  constructor(code: LegacyErrorCode, description: string) {
+    const status = LEGACY_ERROR_STATUS[code];
+    super(code, description, { status, challenges: status === 401 ? [{ scheme: 'JWT' }] : [] });
   }
 }

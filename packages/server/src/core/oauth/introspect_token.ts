@@ -2,6 +2,7 @@ import type { OAuthClientRecord } from '../../store/port.js';
 import { findActiveSubject } from '../find_active_subject.js';
 import { checkAccessToken } from './check_access_token.js';
 import type { GrantDeps } from './grant_deps.js';
+import { OAuthError } from './oauth_error.js';
 
 /** An RFC 7662 introspection response. */
 export type IntrospectionResponse =
@@ -30,7 +31,8 @@ type ActiveIntrospection = Extract<IntrospectionResponse, { readonly active: tru
  * A client is told only about tokens issued to itself unless it may introspect any token
  * (RFC 7662 §4): another client's token is `{active: false}`, exactly like an unknown one, so
  * the answer reveals neither that it exists nor whose it is. Anything else is simply
- * `{active: false}` too.
+ * `{active: false}` too. Only a confidential client may introspect: a public client holds no
+ * secret, so anyone could ask in its name (`invalid_client`).
  */
 export async function introspectToken(
   deps: GrantDeps,
@@ -38,6 +40,9 @@ export async function introspectToken(
   token: string,
   hint: string | undefined,
 ): Promise<IntrospectionResponse> {
+  if (client.secretHash === null) {
+    throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
+  }
   const tryRefreshFirst = hint === 'refresh_token';
   for (const kind of tryRefreshFirst ? ['refresh', 'access'] : ['access', 'refresh']) {
     const result =

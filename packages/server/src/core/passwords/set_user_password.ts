@@ -1,7 +1,7 @@
 import type { UserRecord } from '../../store/port.js';
 import { type AdminDeps, nowSeconds } from '../admin/admin_deps.js';
+import { InvalidInputError } from '../admin/admin_errors.js';
 import { requireUser } from '../admin/find_or_fail.js';
-import { InvalidInputError } from '../errors.js';
 import { checkPasswordPolicy } from './check_password_policy.js';
 import { hashPassword } from './hash_password.js';
 

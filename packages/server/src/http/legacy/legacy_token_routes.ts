@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { LegacyDeps } from '../../core/legacy/legacy_deps.js';
-import type { LegacyError } from '../../core/legacy/legacy_error.js';
 import {
   readPasswordTokenRequest,
   readRefreshTokenRequest,
@@ -8,7 +7,6 @@ import {
 import { refreshLegacyToken } from '../../core/legacy/refresh_legacy_token.js';
 import { signInForLegacyToken } from '../../core/legacy/sign_in_for_legacy_token.js';
 import { LEGACY_TOKEN_SCHEMAS } from './legacy_token_schemas.js';
-import { sendLegacyError } from './send_legacy_error.js';
 
 /**
  * Penneo's legacy JWT endpoints (L-1, L-3), JSON in and out, `Cache-Control: no-store`:
@@ -18,32 +16,17 @@ import { sendLegacyError } from './send_legacy_error.js';
  * Bad bodies get 400 `invalid_request`; a wrong password, unknown or disabled user get one
  * identical 401 `invalid_credentials`; a dead refresh token 401 `invalid_token`.
  */
-export function registerLegacyTokenRoutes(
-  app: FastifyInstance,
-  deps: LegacyDeps,
-  realm: string,
-): void {
+export function registerLegacyTokenRoutes(app: FastifyInstance, deps: LegacyDeps): void {
   app.post(
     '/auth/api/v1/token/password',
     { schema: { body: LEGACY_TOKEN_SCHEMAS.password } },
     async (request, reply) => {
-      try {
-        const body = await signInForLegacyToken(deps, readPasswordTokenRequest(request.body));
-        request.log.info(
-          { event: 'legacy_token.issued', via: 'password', refresh: 'refresh_token' in body },
-          'legacy token issued',
-        );
-        return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
-      } catch (error) {
-        if (sendLegacyError(reply, error, realm)) {
-          request.log.info(
-            { event: 'legacy_token.refused', via: 'password', code: (error as LegacyError).code },
-            'refused',
-          );
-          return reply;
-        }
-        throw error;
-      }
+      const body = await signInForLegacyToken(deps, readPasswordTokenRequest(request.body));
+      request.log.info(
+        { event: 'legacy_token.issued', via: 'password', refresh: 'refresh_token' in body },
+        'legacy token issued',
+      );
+      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     },
   );
 
@@ -51,21 +34,10 @@ export function registerLegacyTokenRoutes(
     '/auth/api/v1/token/refresh',
     { schema: { body: LEGACY_TOKEN_SCHEMAS.refresh } },
     async (request, reply) => {
-      try {
-        const { token } = readRefreshTokenRequest(request.body);
-        const body = await refreshLegacyToken(deps, token);
-        request.log.info({ event: 'legacy_token.issued', via: 'refresh' }, 'legacy token issued');
-        return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
-      } catch (error) {
-        if (sendLegacyError(reply, error, realm)) {
-          request.log.info(
-            { event: 'legacy_token.refused', via: 'refresh', code: (error as LegacyError).code },
-            'refused',
-          );
-          return reply;
-        }
-        throw error;
-      }
+      const { token } = readRefreshTokenRequest(request.body);
+      const body = await refreshLegacyToken(deps, token);
+      request.log.info({ event: 'legacy_token.issued', via: 'refresh' }, 'legacy token issued');
+      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     },
   );
 }

@@ -3,6 +3,7 @@ import { listActiveOrganizations } from '../../core/list_active_organizations.js
 import type { Sealer } from '../../core/oauth/grant_deps.js';
 import { issueAuthorizationCode } from '../../core/oauth/issue_authorization_code.js';
 import { redirectWithParams } from '../../core/oauth/redirect_with_params.js';
+import { SignInPageError } from '../../core/oauth/sign_in_page_error.js';
 import {
   type AuthorizationValidation,
   validateAuthorizationRequest,
@@ -10,7 +11,6 @@ import {
 import { signInWithPassword } from '../../core/passwords/sign_in_with_password.js';
 import type { Store, UserRecord } from '../../store/port.js';
 import { renderConsentPage } from '../../web/consent_page.js';
-import { renderErrorPage } from '../../web/error_page.js';
 import { renderLoginPage } from '../../web/login_page.js';
 import { PAGE_STYLESHEET } from '../../web/page_layout.js';
 import { AUTHORIZE_SCHEMAS } from './authorize_schemas.js';
@@ -67,8 +67,6 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
 
   const page = (reply: FastifyReply, status: number, html: string) =>
     setPageHeaders(reply).code(status).send(html);
-  const errorPage = (reply: FastifyReply, status: number, title: string, description: string) =>
-    page(reply, status, renderErrorPage(title, description));
 
   /**
    * The user the session cookie signs in: none when the cookie is missing, tampered or
@@ -126,10 +124,8 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     const organizations = await activeOrganizations(user.id);
     const first = organizations[0];
     if (!first) {
-      return errorPage(
-        reply,
-        403,
-        'No organization',
+      throw new SignInPageError(
+        'no_organization',
         'Your account is not in an active organization.',
       );
     }
@@ -172,8 +168,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
   async function validated(reply: FastifyReply, query: string, method: 'GET' | 'POST') {
     const validation = await validateAuthorizationRequest(deps.store, queryRecord(query));
     if (validation.kind === 'error_page') {
-      await errorPage(reply, 400, 'This sign-in link is not valid', validation.description);
-      return null;
+      throw new SignInPageError('invalid_authorization_request', validation.description);
     }
     if (validation.kind === 'redirect_error') {
       await reply.header('cache-control', 'no-store').redirect(
@@ -196,7 +191,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     if (!validation) return reply;
     return continueAuthorization(request, reply, query, validation);
   };
-  const asPage = { errorFormat: 'page' as const };
+  const asPage = { errorScheme: 'page' as const };
   const authorizeOptions = {
     schema: { querystring: AUTHORIZE_SCHEMAS.authorizeQuery },
     config: asPage,
@@ -212,16 +207,17 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
       .send(PAGE_STYLESHEET),
   );
 
-  const formRejected = (request: FastifyRequest, reply: FastifyReply, form: Form) => {
+  /** The authorization query sealed in a form that passes the CSRF check. */
+  const formQuery = (request: FastifyRequest, form: Form): string => {
     if (!csrfMatches(request, form.csrf_token)) {
-      return errorPage(
-        reply,
-        403,
-        'Form expired',
+      throw new SignInPageError(
+        'form_rejected',
         'This form is no longer valid (its security token is missing or wrong). Go back and try again.',
       );
     }
-    return null;
+    const query = openAuthorizationQuery(deps.sealer, form.request);
+    if (query === null) throw new SignInPageError('form_expired', 'Start signing in again.');
+    return query;
   };
 
   app.post(
@@ -229,10 +225,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     { schema: { body: AUTHORIZE_SCHEMAS.loginForm }, config: asPage },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form;
-      const rejected = formRejected(request, reply, form);
-      if (rejected) return rejected;
-      const query = openAuthorizationQuery(deps.sealer, form.request);
-      if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
+      const query = formQuery(request, form);
       const user = await signInWithPassword(deps.store, form.username ?? '', form.password ?? '');
       const generation = user && (await generationToSeal(user));
       if (!user || generation === null) {
@@ -261,10 +254,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     { schema: { body: AUTHORIZE_SCHEMAS.consentForm }, config: asPage },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form;
-      const rejected = formRejected(request, reply, form);
-      if (rejected) return rejected;
-      const query = openAuthorizationQuery(deps.sealer, form.request);
-      if (query === null) return errorPage(reply, 400, 'Form expired', 'Start signing in again.');
+      const query = formQuery(request, form);
       const validation = await validated(reply, query, 'POST');
       if (!validation) return reply;
       const user = await sessionUser(request);
@@ -285,8 +275,9 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
       }
       const organizations = await activeOrganizations(user.id);
       const chosen = organizations.find((o) => o.id === form.organization_id);
-      if (!chosen)
-        return errorPage(reply, 400, 'Choose an organization', 'Pick one of your organizations.');
+      if (!chosen) {
+        throw new SignInPageError('organization_required', 'Pick one of your organizations.');
+      }
       return reply
         .header('cache-control', 'no-store')
         .redirect(await issue(validation, user.id, chosen.id), 303);

@@ -3,37 +3,22 @@ import { exchangeToken } from '../../core/oauth/exchange_token.js';
 import type { GrantDeps } from '../../core/oauth/grant_deps.js';
 import type { TokenParams } from '../../core/oauth/token_request.js';
 import { readClientCredentials } from './read_client_credentials.js';
-import { sendOAuthError } from './send_oauth_error.js';
 import { TOKEN_ENDPOINT_SCHEMAS } from './token_endpoint_schemas.js';
 
 /** `POST /oauth/token` (O-6): JSON or form body, client auth in the body or HTTP Basic. */
-export function registerTokenRoute(app: FastifyInstance, deps: GrantDeps, realm: string): void {
+export function registerTokenRoute(app: FastifyInstance, deps: GrantDeps): void {
   app.post<{ Body: TokenParams }>(
     '/oauth/token',
-    { schema: TOKEN_ENDPOINT_SCHEMAS.token, config: { errorFormat: 'oauth' } },
+    { schema: TOKEN_ENDPOINT_SCHEMAS.token, config: { errorScheme: 'oauth' } },
     async (request, reply) => {
-      try {
-        const params = request.body;
-        const client = readClientCredentials(request.headers.authorization, params);
-        const response = await exchangeToken(deps, client, params);
-        request.log.info(
-          { event: 'token.issued', grant: params.grant_type, clientId: client?.clientId },
-          'token issued',
-        );
-        return reply
-          .header('cache-control', 'no-store')
-          .header('pragma', 'no-cache')
-          .send(response);
-      } catch (error) {
-        if (sendOAuthError(reply, error, realm)) {
-          request.log.info(
-            { event: 'token.refused', code: (error as { error: string }).error },
-            'refused',
-          );
-          return reply;
-        }
-        throw error;
-      }
+      const params = request.body;
+      const client = readClientCredentials(request.headers.authorization, params);
+      const response = await exchangeToken(deps, client, params);
+      request.log.info(
+        { event: 'token.issued', grant: params.grant_type, clientId: client?.clientId },
+        'token issued',
+      );
+      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);
     },
   );
 }

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../admin/admin_errors.js';
 
 /**
  * The longest redirect URI keygate registers: the authorize and token endpoints refuse a

@@ -1,5 +1,4 @@
 import type { FastifyError, FastifySchemaValidationError } from 'fastify';
-import { RequestBodyError } from './request_body_error.js';
 
 type Context = NonNullable<FastifyError['validationContext']>;
 
@@ -67,6 +66,5 @@ function describeValidation(context: Context, failure: FastifySchemaValidationEr
 export function describeRequestError(error: FastifyError): string {
   const failure = error.validation?.[0];
   if (failure) return describeValidation(error.validationContext ?? 'body', failure);
-  if (error instanceof RequestBodyError) return error.message;
   return FIXED[error.code] ?? 'The request is not valid.';
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { sendJsonError } from './send_json_error.js';
+import { RequestError } from './request_error.js';
+import { writeError } from './write_error.js';
 
 /**
  * Fastify's `frameworkErrors` hook: answers a URL the router cannot read (a malformed
@@ -12,10 +13,7 @@ export function answerFrameworkError(
   _request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  return sendJsonError(
-    reply,
-    error.statusCode === 414 ? 414 : 400,
-    'invalid_request',
-    'The request URL is not valid.',
-  );
+  const status = error.statusCode === 414 ? 414 : 400;
+  // Such an error never carries a challenge, so no realm is needed.
+  return writeError(reply, new RequestError('The request URL is not valid.', status), 'json', '');
 }

@@ -1,0 +1,69 @@
+import type { FastifyReply } from 'fastify';
+import type { Challenge, KeygateError } from '../../core/errors.js';
+import type { SignInPageErrorCode } from '../../core/oauth/sign_in_page_error.js';
+import { renderErrorPage } from '../../web/error_page.js';
+import { setPageHeaders } from '../oauth/page_headers.js';
+
+/**
+ * How a route answers errors:
+ * - `json`: keygate's JSON body `{"error", "error_description"}` (the WSSE-, Bearer- and
+ *   legacy-JWT-protected routes, the legacy token endpoints and everything else);
+ * - `oauth`: the same body as RFC 6749 §5.2 asks, with `Pragma: no-cache` beside
+ *   `Cache-Control: no-store`;
+ * - `page`: an HTML error page for the person in the browser (O-2, O-4).
+ */
+export type ErrorScheme = 'json' | 'oauth' | 'page';
+
+const PAGE_TITLES: Readonly<Record<SignInPageErrorCode, string>> = {
+  invalid_authorization_request: 'This sign-in link is not valid',
+  form_rejected: 'Form expired',
+  form_expired: 'Form expired',
+  no_organization: 'No organization',
+  organization_required: 'Choose an organization',
+};
+
+function pageTitle(error: KeygateError): string {
+  const title = (PAGE_TITLES as Readonly<Record<string, string>>)[error.code];
+  if (title !== undefined) return title;
+  if (error.status === 503) return 'Try again shortly';
+  return error.status >= 500 ? 'Something went wrong' : 'This request is not valid';
+}
+
+/** A quoted-string (RFC 9110 §5.6.4): quotes and backslashes escaped. */
+function quoted(value: string): string {
+  return `"${value.replaceAll(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+function challengeHeader(challenge: Challenge, realm: string): string {
+  const params = Object.entries(challenge.params ?? {}).map(([k, v]) => `, ${k}=${quoted(v)}`);
+  return `${challenge.scheme} realm=${quoted(realm)}${params.join('')}`;
+}
+
+/**
+ * Writes `error` (already exposed: see `exposeError`) as the wire answer of `scheme`: its
+ * status, `WWW-Authenticate` challenges with `realm`, `Retry-After`, `Cache-Control:
+ * no-store`, and the scheme's body. The one place any error body is formatted.
+ */
+export function writeError(
+  reply: FastifyReply,
+  error: KeygateError,
+  scheme: ErrorScheme,
+  realm: string,
+): FastifyReply {
+  reply.code(error.status);
+  if (error.challenges.length > 0) {
+    const challenges = error.challenges.map((challenge) => challengeHeader(challenge, realm));
+    reply.header('www-authenticate', challenges.length === 1 ? challenges[0] : challenges);
+  }
+  if (error.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(error.retryAfterSeconds));
+  }
+  if (scheme === 'page') {
+    return setPageHeaders(reply).send(renderErrorPage(pageTitle(error), error.description));
+  }
+  if (scheme === 'oauth') reply.header('pragma', 'no-cache');
+  return reply
+    .header('cache-control', 'no-store')
+    .type('application/json')
+    .send({ error: error.code, error_description: error.description });
+}

@@ -70,6 +70,19 @@ describe('introspection', () => {
     }
   });
 
+  it('a public client, which holds no secret, may not introspect at all', async () => {
+    const app = await createClient(server, { name: 'Browser App', public: true });
+    const tokens = await codeFlowTokens(server, app, user);
+    const answer = await postToken(
+      server,
+      { token: tokens.accessToken, client_id: app.clientId },
+      { path: '/oauth/introspect' },
+    );
+    expect(answer.status).toBe(401);
+    expect(answer.json).toMatchObject({ error: 'invalid_client' });
+    expect(answer.headers['www-authenticate']).toMatch(/^Basic realm=/);
+  });
+
   it('the owner still learns about its own tokens', async () => {
     const tokens = await ownerTokens();
     expect((await introspect(owner, tokens.accessToken)).json).toMatchObject({

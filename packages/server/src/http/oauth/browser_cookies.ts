@@ -5,6 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Sealer } from '../../core/oauth/grant_deps.js';
+import type { SignInSession } from '../../core/oauth/sign_in_session.js';
 
 /** Cookie names used by the sign-in pages. */
 export const COOKIES = { session: 'kg_session', csrf: 'kg_csrf', flash: 'kg_flash' } as const;
@@ -13,13 +14,7 @@ const SESSION_AAD = 'keygate browser session';
 const REQUEST_AAD = 'keygate authorization request';
 
 /** A signed-in browser: sealed in a cookie, so the server keeps no session table. */
-export interface BrowserSession {
-  readonly userId: string;
-  /**
-   * The user's session generation at sign-in (`users.findSessionGeneration`): a password
-   * change or disablement moves it on, which ends the session for good (R-3).
-   */
-  readonly generation: number;
+export interface BrowserSession extends SignInSession {
   /** Unix seconds. */
   readonly expiresAt: number;
 }

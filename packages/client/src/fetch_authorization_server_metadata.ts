@@ -15,7 +15,9 @@ const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
 /**
  * GETs the metadata document under `context.baseUrl` (a fixed path, and redirects are not
- * followed, so the request never leaves baseUrl's origin).
+ * followed, so the request never leaves baseUrl's origin). Not oauth4webapi's discovery:
+ * that puts the well-known segment before a base URL's path (RFC 8414 §3.1) where keygate
+ * serves it after, and wants the issuer in advance, which is what the document tells here.
  *
  * @returns The metadata, or null when the server publishes none (404).
  * @throws KeygateHttpError for a redirect or any other non-2xx answer; InvalidResponseError

@@ -15,8 +15,8 @@ export interface JsonRequest {
 }
 
 /**
- * Sends a request the SDK needs a JSON object from (token endpoint, legacy sign-in, metadata,
- * JWKS) and returns that object. Redirects are never followed (`redirect: 'manual'`): a
+ * Sends a request the SDK needs a JSON object from (token endpoint, legacy sign-in, metadata)
+ * and returns that object. Redirects are never followed (`redirect: 'manual'`): a
  * credential or a POSTed secret must not travel on to whatever URL a redirect names.
  *
  * @throws KeygateHttpError for a redirect (3xx, or a browser's opaque redirect) and for any

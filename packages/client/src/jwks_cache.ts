@@ -1,19 +1,19 @@
+import {
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type JWTVerifyGetKey,
+  type RemoteJWKSet,
+} from 'jose';
 import type { FetchLike } from './auth_context.js';
 import { TokenInvalidError } from './errors.js';
-import { fetchJson } from './fetch_json.js';
-
-/** One public key of a JWKS, as far as ES256 verification needs it. */
-interface EcPublicJwk {
-  readonly kid: string;
-  readonly kty: 'EC';
-  readonly crv: 'P-256';
-  readonly x: string;
-  readonly y: string;
-}
 
 /** Options for {@link JwksCache}. */
 export interface JwksCacheOptions {
-  /** How long a fetched key set is used before it is fetched again; default 300 s. */
+  /**
+   * How long a fetched key set is used before it is fetched again; default 300 s. Measured
+   * with the platform clock (`Date.now`), not with a `now` given to `verifyAccessToken`.
+   */
   readonly maxAgeSeconds?: number;
   /**
    * An unknown `kid` refetches the set (a rotation may have published a new key), but not more
@@ -22,54 +22,19 @@ export interface JwksCacheOptions {
   readonly cooldownSeconds?: number;
 }
 
-/** A key of the set and, once a token needed it, its WebCrypto import. */
-interface CachedKey {
-  readonly jwk: EcPublicJwk;
-  imported: Promise<CryptoKey> | null;
-}
-
+/** One URL's remote key set and the `fetch` its next refetch goes through. */
 interface Entry {
-  keys: Map<string, CachedKey>;
-  fetchedAt: number;
-  pending: Promise<void> | null;
-}
-
-/** The key imported for ES256 verification, at its first use and then reused. */
-function verificationKey(cached: CachedKey): Promise<CryptoKey> {
-  const { kty, crv, x, y } = cached.jwk;
-  cached.imported ??= globalThis.crypto.subtle.importKey(
-    'jwk',
-    { kty, crv, x, y },
-    { name: 'ECDSA', namedCurve: 'P-256' },
-    false,
-    ['verify'],
-  );
-  return cached.imported;
-}
-
-function usableKey(value: unknown): EcPublicJwk | null {
-  if (value === null || typeof value !== 'object') return null;
-  const jwk = value as Record<string, unknown>;
-  if (
-    typeof jwk.kid !== 'string' ||
-    jwk.kty !== 'EC' ||
-    jwk.crv !== 'P-256' ||
-    typeof jwk.x !== 'string' ||
-    typeof jwk.y !== 'string'
-  ) {
-    return null;
-  }
-  if (jwk.alg !== undefined && jwk.alg !== 'ES256') return null;
-  if (jwk.use !== undefined && jwk.use !== 'sig') return null;
-  return { kid: jwk.kid, kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+  readonly keys: RemoteJWKSet;
+  fetch: FetchLike;
 }
 
 /**
- * A small cache of JSON Web Key Sets by URL, for {@link verifyAccessToken}: keys are fetched
- * once, reused for `maxAgeSeconds`, refetched early (at most every `cooldownSeconds`) when a
- * token names an unknown `kid`. Only EC P-256 signing keys are kept, each imported into
- * WebCrypto once, when a token first needs it. Keys come only from the configured URL (a
- * redirect is not followed), never from a token.
+ * JSON Web Key Sets by URL, for {@link verifyAccessToken}: one jose `createRemoteJWKSet` per
+ * URL, which fetches the set once, reuses it for `maxAgeSeconds` and refetches it early (at
+ * most every `cooldownSeconds`) when a token names an unknown `kid`; jose imports each key
+ * into WebCrypto once. Requests go through the caller's `fetch` with `redirect: 'manual'`
+ * (a redirect is not followed), and keys come only from the configured URL, never from a
+ * token.
  */
 export class JwksCache {
   readonly #maxAgeMs: number;
@@ -82,56 +47,47 @@ export class JwksCache {
   }
 
   /**
-   * The ES256 verification key with `kid` from the set at `url`, or null when the set (fresh,
-   * or refetched because the kid was unknown) does not have it.
+   * The key resolver for the set at `url`, to pass to jose's `jwtVerify`. `fetch` is used for
+   * any fetch or refetch the resolver makes from now on (the set itself is shared by every
+   * caller of this URL).
    *
-   * @throws TokenInvalidError (`jwks_unavailable`) when the set cannot be fetched.
+   * The resolver throws TokenInvalidError (`jwks_unavailable`) when the set cannot be fetched
+   * or used (network error, 5 s timeout, a status other than 200 such as a redirect, not a
+   * JWKS); a `kid` the set lacks is jose's `JWKSNoMatchingKey`, as jose throws it.
    */
-  async key(url: string, kid: string, fetch: FetchLike, nowMs: number): Promise<CryptoKey | null> {
+  keySet(url: string, fetch: FetchLike): JWTVerifyGetKey {
     let entry = this.#entries.get(url);
-    if (!entry || nowMs - entry.fetchedAt >= this.#maxAgeMs || nowMs < entry.fetchedAt) {
-      entry = await this.#refresh(url, fetch, nowMs);
+    if (!entry) {
+      const created: Entry = {
+        fetch,
+        keys: createRemoteJWKSet(new URL(url), {
+          cacheMaxAge: this.#maxAgeMs,
+          cooldownDuration: this.#cooldownMs,
+          [customFetch]: (input, init) => created.fetch(input, init),
+        }),
+      };
+      entry = created;
+      this.#entries.set(url, entry);
     }
-    let found = entry.keys.get(kid);
-    if (!found && nowMs - entry.fetchedAt >= this.#cooldownMs) {
-      entry = await this.#refresh(url, fetch, nowMs);
-      found = entry.keys.get(kid);
-    }
-    return found ? verificationKey(found) : null;
-  }
-
-  async #refresh(url: string, fetch: FetchLike, nowMs: number): Promise<Entry> {
-    const existing = this.#entries.get(url);
-    if (existing?.pending) {
-      await existing.pending;
-      return existing;
-    }
-    const entry: Entry = existing ?? { keys: new Map(), fetchedAt: -Infinity, pending: null };
-    this.#entries.set(url, entry);
-    entry.pending = (async () => {
-      let body: Record<string, unknown>;
+    entry.fetch = fetch;
+    const { keys } = entry;
+    return async (header, token) => {
       try {
-        body = await fetchJson(fetch, { method: 'GET', url, what: `the JWKS at ${url}` });
+        return await keys(header, token);
       } catch (error) {
+        // No key for this token (after the bounded refetch), or more than one: the token's fault.
+        if (
+          error instanceof errors.JWKSNoMatchingKey ||
+          error instanceof errors.JWKSMultipleMatchingKeys
+        ) {
+          throw error;
+        }
         throw new TokenInvalidError(
           'jwks_unavailable',
           `the JWKS at ${url} could not be fetched (${(error as Error).message})`,
           { cause: error },
         );
       }
-      const keys = new Map<string, CachedKey>();
-      for (const candidate of Array.isArray(body.keys) ? body.keys : []) {
-        const jwk = usableKey(candidate);
-        if (jwk) keys.set(jwk.kid, { jwk, imported: null });
-      }
-      entry.keys = keys;
-      entry.fetchedAt = nowMs;
-    })();
-    try {
-      await entry.pending;
-    } finally {
-      entry.pending = null;
-    }
-    return entry;
+    };
   }
 }

@@ -20,6 +20,9 @@ export interface RequestTokenOptions {
  * POSTs one grant to the token endpoint (O-6) and returns its JSON answer.
  *
  * Redirects are not followed (they would carry the client secret and the grant elsewhere).
+ * This stays the SDK's own rather than oauth4webapi's grant requests: those send form bodies
+ * only (the `api_keys` grant is JSON), need token endpoint metadata and https, and report
+ * refusals as their own errors instead of {@link OAuthError} and KeygateHttpError.
  *
  * @throws OAuthError when the server refuses with an RFC 6749 §5.2 body; KeygateHttpError for
  *   a redirect or any other non-2xx answer; InvalidResponseError for a 2xx answer without a

@@ -15,7 +15,9 @@ export type ResponseIssuerCheck = (context: AuthContext, iss: string | null) => 
  * at the first response that needs it and kept (a failed fetch is not kept, so the next
  * response tries again): `iss` must equal it, and may be absent only when the metadata does
  * not announce `authorization_response_iss_parameter_supported` or does not exist. An `iss`
- * with no configured or published issuer to compare with is refused.
+ * with no configured or published issuer to compare with is refused. (oauth4webapi's
+ * `validateAuthResponse` applies the same two rules but needs an issuer where there may be
+ * none, and tells an `iss` failure from its other checks only by message text.)
  *
  * @throws IssuerMismatchError when the response fails the check; the metadata request's
  *   errors (KeygateHttpError, InvalidResponseError) when it fails.

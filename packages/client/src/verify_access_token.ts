@@ -1,6 +1,6 @@
+import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { type FetchLike, resolveUrl } from './auth_context.js';
-import { decodeJwt } from './decode_jwt.js';
-import { TokenInvalidError } from './errors.js';
+import { TokenInvalidError, type TokenInvalidReason } from './errors.js';
 import { JwksCache } from './jwks_cache.js';
 
 /** Options for {@link verifyAccessToken}. */
@@ -14,7 +14,7 @@ export interface VerifyAccessTokenOptions {
   /** Allowed clock difference for `exp`, `nbf` and `iat`, in seconds; default 30. */
   readonly clockToleranceSeconds?: number;
   readonly fetch?: FetchLike;
-  /** Clock in epoch milliseconds; default `Date.now`. */
+  /** Clock in epoch milliseconds for the claim checks; default `Date.now`. */
   readonly now?: () => number;
   /** Key cache; default one shared by every call in this process or page. */
   readonly jwks?: JwksCache;
@@ -36,22 +36,53 @@ export interface AccessTokenClaims {
 
 const defaultJwks = new JwksCache();
 
-function sameTyp(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const lower = value.toLowerCase();
-  return lower === 'at+jwt' || lower === 'application/at+jwt';
-}
+/** The platform's fetch, looked up at each call (a test may replace it). */
+const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
-function fail(reason: ConstructorParameters<typeof TokenInvalidError>[0], message: string): never {
-  throw new TokenInvalidError(reason, message);
+/** Which check a jose claim error is about, by the claim (or header) it names. */
+const CLAIM_REASONS: Readonly<Record<string, TokenInvalidReason>> = {
+  iss: 'issuer',
+  aud: 'audience',
+  typ: 'type',
+  nbf: 'not_yet_valid',
+};
+
+/** Says which check a jose verification error stands for. */
+function reasonOf(error: errors.JOSEError): { reason: TokenInvalidReason; message: string } {
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return { reason: 'algorithm', message: 'only ES256 tokens are accepted' };
+  }
+  if (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return {
+      reason: 'unknown_key',
+      message: 'the token was not signed by a key in the issuer JWKS',
+    };
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return { reason: 'signature', message: 'the signature does not verify' };
+  }
+  if (error instanceof errors.JWTExpired) {
+    return { reason: 'expired', message: 'the token has expired' };
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return { reason: CLAIM_REASONS[error.claim] ?? 'malformed', message: error.message };
+  }
+  // JWSInvalid, JWTInvalid, JOSENotSupported (an unknown `crit`).
+  return {
+    reason: 'malformed',
+    message: 'the token is not a compact JWS with JSON header and claims',
+  };
 }
 
 /**
- * Verifies a keygate access token for an API that receives it as `Bearer` (O-10): ES256
- * only (the algorithm is pinned, `none` and HMAC are refused), `typ` `at+jwt`, the signature
- * against the issuer's JWKS found by `kid` (keys named in the token's `jku`, `jwk`, `x5u` or
- * `x5c` headers are never used), then `iss`, `aud`, `exp`, `nbf` and `iat` with a clock
- * tolerance. WebCrypto only, so it runs in browsers and edge runtimes too.
+ * Verifies a keygate access token for an API that receives it as `Bearer` (O-10), with jose's
+ * `jwtVerify`: ES256 only (the algorithm is pinned, `none` and HMAC are refused), `typ`
+ * `at+jwt`, the signature against the issuer's JWKS found by `kid` (keys named in the token's
+ * `jku`, `jwk`, `x5u` or `x5c` headers are never used), then `iss`, `aud`, `exp`, `nbf` and
+ * `iat` with a clock tolerance. WebCrypto only, so it runs in browsers and edge runtimes too.
  *
  * This checks the token itself; revocation (R-3) is only visible to keygate, so an API that
  * must honour it at once asks keygate (introspection, `/auth/verify`).
@@ -67,45 +98,39 @@ export async function verifyAccessToken(
     throw new TypeError('verifyAccessToken: issuer and audience are required');
   }
   const now = options.now ?? Date.now;
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const tolerance = options.clockToleranceSeconds ?? 30;
-
-  const decoded = decodeJwt(token);
-  if (!decoded) fail('malformed', 'the token is not a compact JWS with JSON header and claims');
-  const { header, payload } = decoded;
-  if (header.alg !== 'ES256') fail('algorithm', 'only ES256 tokens are accepted');
-  if (!sameTyp(header.typ)) fail('type', 'the token is not an access token (typ at+jwt)');
-  if (header.crit !== undefined) {
-    fail('malformed', 'the token has critical header parameters this verifier does not know');
-  }
-  if (typeof header.kid !== 'string' || header.kid.length === 0) {
-    fail('unknown_key', 'the token names no kid');
-  }
-  if (decoded.signature.length !== 64) fail('signature', 'the signature is not an ES256 signature');
-
   const jwksUrl = options.jwksUrl ?? resolveUrl(options.issuer, '/oauth/token/jwks');
-  const key = await (options.jwks ?? defaultJwks).key(jwksUrl, header.kid, fetchImpl, now());
-  if (!key) fail('unknown_key', 'the token was not signed by a key in the issuer JWKS');
-  const valid = await globalThis.crypto.subtle.verify(
-    { name: 'ECDSA', hash: 'SHA-256' },
-    key,
-    decoded.signature,
-    new TextEncoder().encode(decoded.signingInput),
-  );
-  if (!valid) fail('signature', 'the signature does not verify');
+  const keys = (options.jwks ?? defaultJwks).keySet(jwksUrl, options.fetch ?? globalFetch);
+  const key: JWTVerifyGetKey = (header, jws) => {
+    if (typeof header.kid !== 'string' || header.kid.length === 0) {
+      throw new TokenInvalidError('unknown_key', 'the token names no kid');
+    }
+    return keys(header, jws);
+  };
 
-  if (payload.iss !== options.issuer) fail('issuer', 'the token was issued by someone else');
-  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!audiences.includes(options.audience)) fail('audience', 'the token is for another audience');
-  const nowSeconds = now() / 1000;
-  if (typeof payload.exp !== 'number') fail('malformed', 'the token has no exp');
-  if (nowSeconds - tolerance >= payload.exp) fail('expired', 'the token has expired');
-  if (typeof payload.nbf === 'number' && nowSeconds + tolerance < payload.nbf) {
-    fail('not_yet_valid', 'the token is not valid yet');
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: ['ES256'],
+      typ: 'at+jwt',
+      issuer: options.issuer,
+      audience: options.audience,
+      requiredClaims: ['exp', 'sub'],
+      clockTolerance: tolerance,
+      currentDate: new Date(now()),
+    }));
+  } catch (error) {
+    // Ours (from the key resolver) as they are; a TypeError is a bad option, i.e. misuse.
+    if (!(error instanceof errors.JOSEError)) throw error;
+    const { reason, message } = reasonOf(error);
+    throw new TokenInvalidError(reason, message, { cause: error });
   }
-  if (typeof payload.iat === 'number' && nowSeconds + tolerance < payload.iat) {
-    fail('not_yet_valid', 'the token was issued in the future');
+  // jose checks a future `iat` only together with a maximum token age.
+  if (typeof payload.iat === 'number' && now() / 1000 + tolerance < payload.iat) {
+    throw new TokenInvalidError('not_yet_valid', 'the token was issued in the future');
   }
-  if (typeof payload.sub !== 'string') fail('malformed', 'the token has no sub');
+  if (typeof payload.sub !== 'string') {
+    throw new TokenInvalidError('malformed', 'the token has no sub');
+  }
   return payload as AccessTokenClaims;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -5,6 +6,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../server/test/support/chromium_browser.js';
 import { get } from '../../server/test/support/http_client.js';
+import {
+  codeFlowTokens,
+  createClient,
+  createPasswordUser,
+} from '../../server/test/support/oauth_fixtures.js';
 import { countRequests, type RequestCounter } from '../../server/test/support/request_counter.js';
 import {
   type SeededCredential,
@@ -18,8 +24,10 @@ import type * as Sdk from '../src/index.js';
  * Issue 4 acceptance 6 (C-1): the SDK bundled for browsers with esbuild runs in headless
  * Chromium, and the WSSE header it makes there (WebCrypto SHA-1, getRandomValues) is accepted
  * by the server, both when the page sends it itself and when it is carried to the server from
- * Node. The page and the bundle are served from the API's own origin (Playwright routes), so
- * the page's request is same-origin and needs no CORS.
+ * Node; a PKCE pair made there is S256 of its verifier, and a real access token verifies in
+ * the page against the server's JWKS while an altered one is refused. The page and the bundle
+ * are served from the API's own origin (Playwright routes), so the page's requests are
+ * same-origin and need no CORS.
  */
 const ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'index.ts');
 const available = chromiumAvailable();
@@ -144,5 +152,40 @@ describe.skipIf(!available)('the SDK bundle in headless Chromium (acceptance 6)'
       }
     }, credential);
     expect(outcome).toEqual({ code: 'http_error', status: 401, error: 'invalid_credentials' });
+  });
+
+  it('PKCE and access token verification (jose, oauth4webapi) run in the page', async () => {
+    const flow = await codeFlowTokens(
+      server,
+      await createClient(server),
+      await createPasswordUser(server),
+    );
+    const [header, , signature] = flow.accessToken.split('.');
+    const altered = Buffer.from(JSON.stringify({ sub: 'someone-else' })).toString('base64url');
+    const outcome = await page.evaluate(
+      async ({ token, forged, issuer, audience }) => {
+        const sdk = (window as unknown as { keygate: typeof Sdk }).keygate;
+        const pkce = await sdk.generatePkce();
+        const options = { issuer, audience, jwksUrl: `${location.origin}/oauth/token/jwks` };
+        const claims = await sdk.verifyAccessToken(token, options);
+        const refused = await sdk.verifyAccessToken(forged, options).catch((e: unknown) => e);
+        return {
+          verifier: pkce.codeVerifier,
+          challenge: pkce.codeChallenge,
+          scope: claims.scope,
+          refused: (refused as { reason?: string }).reason,
+        };
+      },
+      {
+        token: flow.accessToken,
+        forged: `${header}.${altered}.${signature}`,
+        issuer: server.config.issuer,
+        audience: server.config.oauth.audience,
+      },
+    );
+    expect(outcome.challenge).toBe(
+      createHash('sha256').update(outcome.verifier).digest('base64url'),
+    );
+    expect(outcome).toMatchObject({ scope: 'documents:read', refused: 'signature' });
   });
 });

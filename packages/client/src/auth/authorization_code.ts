@@ -1,3 +1,4 @@
+import { generateRandomState } from 'oauth4webapi';
 import { type AuthContext, resolveUrl } from '../auth_context.js';
 import type { AuthStrategy } from '../auth_strategy.js';
 import {
@@ -12,7 +13,6 @@ import {
 } from '../errors.js';
 import { bearerTokenOf } from '../grant_token_cache.js';
 import { generatePkce } from '../pkce.js';
-import { randomToken } from '../random_token.js';
 import { requestToken } from '../request_token.js';
 import { requireNonEmptyString } from '../require_non_empty_string.js';
 import { responseIssuerCheck } from '../response_issuer_check.js';
@@ -197,7 +197,7 @@ export function authorizationCode(options: AuthorizationCodeOptions): Authorizat
       const ctx = context();
       const pkce = await generatePkce();
       const pending: PendingAuthorization = {
-        state: randomToken(32),
+        state: generateRandomState(),
         codeVerifier: pkce.codeVerifier,
         redirectUri: options.redirectUri,
       };

@@ -1,6 +1,6 @@
+import { decodeJwt } from 'jose';
 import { type AuthContext, resolveUrl } from '../auth_context.js';
 import type { AuthStrategy } from '../auth_strategy.js';
-import { decodeJwt } from '../decode_jwt.js';
 import { InvalidResponseError, KeygateHttpError } from '../errors.js';
 import { fetchJson } from '../fetch_json.js';
 import { requireNonEmptyString } from '../require_non_empty_string.js';
@@ -23,9 +23,14 @@ interface LegacySession {
   readonly refreshToken: string | null;
 }
 
+/** The JWT's `exp`, read without verifying it (only the server checks the token). */
 function expiryOf(token: string): number | null {
-  const exp = decodeJwt(token)?.payload.exp;
-  return typeof exp === 'number' && Number.isFinite(exp) ? exp : null;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp : null;
+  } catch {
+    return null;
+  }
 }
 
 function postJson(

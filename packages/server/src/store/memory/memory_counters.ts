@@ -1,5 +1,5 @@
 import { checkCounterTtl, checkUnixSeconds } from '../check_port_input.js';
-import type { CounterStore, CounterValue } from '../port.js';
+import type { CounterStore, CounterValue } from '../replay_port.js';
 import { assertOpen, type MemoryTables } from './memory_tables.js';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The storage port: everything keygate persists goes through this interface, and every
- * adapter (memory, SQLite, PostgreSQL) passes one conformance suite (`test/store/conformance.ts`).
+ * adapter (SQLite, PostgreSQL) passes one conformance suite (`test/store/conformance.ts`).
  * Single-use rules live here as single atomic operations, never as read-then-write in
  * callers. The replay store and the rate-limit counters are a port of their own
  * (`replay_port.ts`), which Redis can take over.
@@ -421,7 +421,7 @@ export interface LegacyRefreshTokenRepository {
 
 /** The whole storage port, the replay port included. */
 export interface Store extends ReplayPort {
-  readonly kind: 'memory' | 'sqlite' | 'postgres';
+  readonly kind: 'sqlite' | 'postgres';
   readonly organizations: OrganizationRepository;
   readonly users: UserRepository;
   readonly memberships: MembershipRepository;

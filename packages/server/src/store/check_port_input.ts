@@ -73,8 +73,8 @@ export function checkSafeInteger(value: number, name: string): void {
 }
 
 /**
- * Throws `TypeError` unless `value` is a boolean; a truthy number would be stored as true by
- * the SQL adapters but kept as it is by the memory adapter.
+ * Throws `TypeError` unless `value` is a boolean; the SQL adapters would silently store a
+ * truthy number as true.
  * @param value - the flag to check.
  * @param name - the field's name, for the message.
  */

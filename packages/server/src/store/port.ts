@@ -1,11 +1,14 @@
 /**
  * The storage port: everything keygate persists goes through this interface, and every
- * adapter (memory, SQLite, later PostgreSQL and Redis) passes one conformance suite
- * (`test/store/conformance.ts`). Single-use rules live here as single atomic operations,
- * never as read-then-write in callers.
+ * adapter (SQLite, PostgreSQL) passes one conformance suite (`test/store/conformance.ts`).
+ * Single-use rules live here as single atomic operations, never as read-then-write in
+ * callers. The replay store and the rate-limit counters are a port of their own
+ * (`replay_port.ts`), which Redis can take over.
  *
  * Times are unix seconds (integers). Ids are opaque strings chosen by the caller.
  */
+
+import type { ReplayPort } from './replay_port.js';
 
 /** An organization: the tenant a credential and a request act within. */
 export interface OrganizationRecord {
@@ -160,47 +163,6 @@ export interface CredentialRepository {
   resealAll(reseal: (record: CredentialRecord) => string): Promise<number>;
 }
 
-/** The replay store (W-6). */
-export interface NonceStore {
-  /**
-   * Records `key` as used for `ttlSeconds` from `now` (a negative ttl means forever).
-   * Returns true exactly once per live key, as one atomic operation: concurrent callers with
-   * the same key get exactly one true. A key whose record has expired may be consumed again.
-   * Resolves true only once the record is durably committed (S-5: it survives the process
-   * being killed right after), so an adapter may batch concurrent calls into one transaction
-   * as long as it resolves none of them before that transaction commits.
-   */
-  consume(key: string, ttlSeconds: number, now: number): Promise<boolean>;
-  /** Forgets every nonce (`keygate wsse nonces delete`); returns how many were dropped. */
-  deleteAll(): Promise<number>;
-  /** Drops expired records; returns how many. */
-  purgeExpired(now: number): Promise<number>;
-}
-
-/** A rate-limit counter's state after an increment (X-1): hits in the window and its end. */
-export interface CounterValue {
-  readonly count: number;
-  /** Unix seconds at which the window ends and the counter starts again from 1. */
-  readonly expiresAt: number;
-}
-
-/** Rate-limit counters (X-1), fixed windows. */
-export interface CounterStore {
-  /**
-   * Adds one to `key`'s counter as one atomic operation and returns the new state. A counter
-   * that does not exist or whose window has ended (`expiresAt <= now`) starts again at 1 with a
-   * window ending at `now + ttlSeconds` (`ttlSeconds` ≥ 1); later increments never move that
-   * end, and a counter never exists without one. Concurrent callers get distinct counts.
-   */
-  increment(key: string, ttlSeconds: number, now: number): Promise<CounterValue>;
-  /**
-   * Deletes the counters whose window has ended (`expiresAt <= now`); returns how many. A
-   * later increment of such a key starts at 1 either way. Backends that expire keys by
-   * themselves (Redis) answer 0.
-   */
-  purgeExpired(now: number): Promise<number>;
-}
-
 /** OAuth 2.0 grant types keygate implements (O-7). */
 export type GrantType = 'authorization_code' | 'refresh_token' | 'api_keys' | 'client_credentials';
 
@@ -323,9 +285,9 @@ export type CodeConsumption =
 export interface AuthorizationCodeRepository {
   create(record: AuthorizationCodeRecord): Promise<void>;
   /**
-   * One compare-and-set (`UPDATE … SET consumed_at = now WHERE consumed_at IS NULL RETURNING *`):
-   * concurrent callers with one code get exactly one `consumed`; the others `already_consumed`.
-   * Expiry is the caller's rule (the record is returned either way).
+   * Marks the code consumed at `now` as one atomic compare-and-set: concurrent callers with one
+   * code get exactly one `consumed`; the others `already_consumed`. Expiry is the caller's rule
+   * (the record is returned either way).
    */
   consume(codeHash: string, now: number): Promise<CodeConsumption>;
   /** Drops codes that expired before `now`; returns how many. */
@@ -365,10 +327,10 @@ export interface RefreshTokenRepository {
   create(record: RefreshTokenRecord): Promise<void>;
   findByJti(jti: string): Promise<RefreshTokenRecord | null>;
   /**
-   * In one transaction: marks `jti` consumed with one compare-and-set
-   * (`UPDATE … WHERE jti = ? AND consumed_at IS NULL RETURNING *`), records the successor's jti
-   * and sealed response on it, and inserts `successor`. Concurrent callers with one jti get
-   * exactly one `rotated`; the others `already_consumed` (with the successor fields set).
+   * All or nothing: marks `jti` consumed with one atomic compare-and-set, records the
+   * successor's jti and sealed response on it, and inserts `successor`. Concurrent callers with
+   * one jti get exactly one `rotated`; the others `already_consumed` (with the successor fields
+   * set).
    */
   rotate(
     jti: string,
@@ -442,10 +404,9 @@ export interface LegacyRefreshTokenRepository {
   create(record: LegacyRefreshTokenRecord): Promise<void>;
   findById(id: string): Promise<LegacyRefreshTokenRecord | null>;
   /**
-   * Uses the token as one atomic statement (`UPDATE … SET last_used_at = now WHERE token_hash = ?
-   * AND revoked_at IS NULL AND last_used_at > now - idleSeconds RETURNING *`): when it is live
-   * (not revoked, used less than `idleSeconds` ago) moves `lastUsedAt` to `now` and returns the
-   * updated record; otherwise changes nothing and returns null. `lastUsedAt` never moves back.
+   * Uses the token as one atomic operation: when it is live (not revoked, used less than
+   * `idleSeconds` ago) moves `lastUsedAt` to `now` and returns the updated record; otherwise
+   * changes nothing and returns null. `lastUsedAt` never moves back.
    */
   use(
     tokenHash: string,
@@ -458,15 +419,13 @@ export interface LegacyRefreshTokenRepository {
   purge(now: number, idleSeconds: number): Promise<number>;
 }
 
-/** The whole storage port. */
-export interface Store {
-  readonly kind: 'memory' | 'sqlite' | 'postgres';
+/** The whole storage port, the replay port included. */
+export interface Store extends ReplayPort {
+  readonly kind: 'sqlite' | 'postgres';
   readonly organizations: OrganizationRepository;
   readonly users: UserRepository;
   readonly memberships: MembershipRepository;
   readonly credentials: CredentialRepository;
-  readonly nonces: NonceStore;
-  readonly counters: CounterStore;
   readonly oauthClients: OAuthClientRepository;
   readonly tokenFamilies: TokenFamilyRepository;
   readonly authorizationCodes: AuthorizationCodeRepository;
@@ -488,21 +447,11 @@ export interface Store {
    * read after seeing token T for as long as this still returns T. The token may also change
    * for unrelated writes or spontaneously (callers only refill their cache).
    *
-   * Adapters that cannot observe other processes' commits cheaply may return a token that also
-   * changes with time (e.g. the current second, bounding staleness to about 1 s), or omit the
-   * method: callers then read the store on every request and cache nothing. Memory and SQLite
-   * implement it (SQLite: `PRAGMA data_version` of a connection that writes none of those
-   * tables, which changes whenever any other connection commits, read at most once per
-   * event-loop turn unless this process used the file in between).
-   *
-   * PostgreSQL implements it with that relaxation for other processes' commits: triggers on
-   * those tables `NOTIFY` at commit and one dedicated session of this process `LISTEN`s, so the
-   * token moves on as soon as the notification arrives (a network round trip after the commit,
-   * not the next turn of the event loop); it also carries the current second, so a change goes
-   * unseen for at most about 1 s when notifications do not come through. While that session is
-   * not listening (before the first call has connected it, or after it was lost and until it
-   * is back) every call returns a new token, so nothing is served from a cache. This
-   * process's own writes move it on at once, as above.
+   * Adapters that cannot observe other processes' commits cheaply may relax the second rule:
+   * the token moves on some time after another process's commit, and also changes with time
+   * (e.g. the current second, bounding staleness to about 1 s), or on every call while the
+   * adapter cannot tell; this process's own writes still move it on at once. An adapter may
+   * also omit the method: callers then read the store on every request and cache nothing.
    *
    * Throws `StoreUnavailableError` once the store is closed or unreachable.
    */

@@ -13,10 +13,10 @@ import { ensureSigningKey } from '../../src/core/tokens/ensure_signing_key.js';
 import { createTokenWorld, START_MS, type TokenWorld } from '../core/tokens/token_fixtures.js';
 import { runCliInProcess } from '../support/run_cli_in_process.js';
 
-/** `keygate keys rotate|list` (O-11) against an in-memory key table and a frozen clock. */
+/** `keygate keys rotate|list` (O-11) against a scratch SQLite key table and a frozen clock. */
 let world: TokenWorld;
-beforeEach(() => {
-  world = createTokenWorld();
+beforeEach(async () => {
+  world = await createTokenWorld();
 });
 
 const NOW = START_MS / 1000;

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
 import { expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { readRepositoryFile } from '../support/repository_files.js';
+import { docBlock } from '../support/doc_block.js';
 
 /**
  * K-2: the command list of docs/cli.md is the `keygate` command tree. Every command path the
@@ -10,8 +10,7 @@ import { readRepositoryFile } from '../support/repository_files.js';
  * command cannot go undocumented.
  */
 function documentedCommands(): string[] {
-  const synopsis = /```\n(keygate [\s\S]*?)```/.exec(readRepositoryFile('docs/cli.md'))?.[1] ?? '';
-  return synopsis
+  return docBlock('docs/cli.md', 'synopsis', '')
     .split('\n')
     .filter((line) => line.startsWith('keygate '))
     .flatMap((line) => {

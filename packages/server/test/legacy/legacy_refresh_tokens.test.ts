@@ -12,13 +12,13 @@ import { passwordToken, postLegacy } from './legacy_client.js';
 /**
  * Issue 4 acceptance 7, refresh side (L-3, L-5): a legacy refresh token is reusable, expires
  * after 30 days without a JWT made from it (sliding, frozen clock), and dies on a password
- * change (`keygate user set-password`) or when the user is disabled. Runs on memory, SQLite and
- * (when available) PostgreSQL.
+ * change (`keygate user set-password`) or when the user is disabled. Runs on SQLite and (when
+ * available) PostgreSQL.
  */
 const DAY_MS = 24 * 3600 * 1000;
 const postgres = await requirePostgres();
 
-for (const storeKind of ['memory', 'sqlite', 'postgres'] as const) {
+for (const storeKind of ['sqlite', 'postgres'] as const) {
   describe.runIf(storeKind !== 'postgres' || postgres)(
     `legacy refresh tokens (${storeKind})`,
     () => {

@@ -4,7 +4,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUsernameTokenSync } from '@keygate/wsse/node';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/runtime/find_free_port.js';
 import { docBlock } from '../support/doc_block.js';
@@ -16,7 +15,11 @@ import {
   startRedisServer,
 } from '../support/redis_server.js';
 import { REPO_ROOT } from '../support/repository_files.js';
-import { POSTGRES_ADMIN_URL, requirePostgres } from '../support/scratch_postgres.js';
+import {
+  POSTGRES_ADMIN_URL,
+  requirePostgres,
+  withPostgresClient,
+} from '../support/scratch_postgres.js';
 
 /**
  * Issue 5: the commands of docs/scaling.md ("Running several instances") work as written (S-2). The two
@@ -56,13 +59,9 @@ describe.runIf(available)('docs/scaling.md: running several instances', () => {
       }
     }
     await redis?.dispose();
-    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await admin.connect();
-    try {
-      await admin.query(`drop database if exists ${database} with (force)`);
-    } finally {
-      await admin.end();
-    }
+    await withPostgresClient(POSTGRES_ADMIN_URL, (admin) =>
+      admin.query(`drop database if exists ${database} with (force)`),
+    );
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 

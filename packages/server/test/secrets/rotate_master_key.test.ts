@@ -11,8 +11,8 @@ import {
 } from '../../src/secrets/master_key_reseal_steps.js';
 import { MasterKeyring } from '../../src/secrets/master_keyring.js';
 import { rotateMasterKey } from '../../src/secrets/rotate_master_key.js';
-import { createMemoryStore } from '../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../src/store/port.js';
+import { createScratchSqliteStore } from '../support/scratch_sqlite_store.js';
 
 let root: string;
 
@@ -24,7 +24,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A memory store with `count` credentials sealed by `keyring`; returns id → plain secret. */
+/** A store with `count` credentials sealed by `keyring`; returns id → plain secret. */
 async function seed(
   store: Store,
   keyring: MasterKeyring,
@@ -80,7 +80,7 @@ async function keyFileLines(): Promise<string[]> {
 describe('rotateMasterKey with the key file', () => {
   it('re-seals every credential under a new key and leaves only that key in the file', async () => {
     const before = await loadMasterKeys({ dataDir: root });
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const secrets = await seed(store, before.keyring, 5);
 
     const result = await rotateMasterKey({ store, dataDir: root });
@@ -104,7 +104,7 @@ describe('rotateMasterKey with the key file', () => {
 
   it('rotates twice in a row, each time to a new key', async () => {
     const first = await loadMasterKeys({ dataDir: root });
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const secrets = await seed(store, first.keyring, 2);
     const a = await rotateMasterKey({ store, dataDir: root });
     const b = await rotateMasterKey({ store, dataDir: root });
@@ -115,7 +115,7 @@ describe('rotateMasterKey with the key file', () => {
 
   it('keeps every secret openable when re-sealing fails, and a second run finishes', async () => {
     const before = await loadMasterKeys({ dataDir: root });
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const secrets = await seed(store, before.keyring, 4);
     const crashing: Store = {
       ...store,
@@ -145,7 +145,7 @@ describe('rotateMasterKey with the key file', () => {
 
   it('keeps every secret openable when a crash follows the re-seal but precedes the last rewrite', async () => {
     const before = await loadMasterKeys({ dataDir: root });
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const secrets = await seed(store, before.keyring, 3);
     const crashAfterCredentials: MasterKeyResealStep = {
       name: 'crash',
@@ -169,7 +169,7 @@ describe('rotateMasterKey with the key file', () => {
 
   it('stops with the row id when a secret does not open, changing no row', async () => {
     const before = await loadMasterKeys({ dataDir: root });
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const secrets = await seed(store, before.keyring, 3);
     const stranger = new MasterKeyring([randomBytes(32)]);
     await store.credentials.replaceSecret('credential-1', stranger.seal('lost', 'credential-1'), 2);
@@ -189,7 +189,7 @@ describe('rotateMasterKey with the key file', () => {
 
   it('refuses to start while another rotation holds the lock, and leaves the lock alone', async () => {
     const before = await loadMasterKeys({ dataDir: root });
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     await seed(store, before.keyring, 1);
     const content = await readFile(join(root, 'master.key'), 'utf8');
     await writeFile(join(root, 'master.key.rotating'), 'pid 1\n');
@@ -203,7 +203,7 @@ describe('rotateMasterKey with the key file', () => {
 
   it('refuses a second rotation while one is running, so no key in use is dropped', async () => {
     const before = await loadMasterKeys({ dataDir: root });
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const secrets = await seed(store, before.keyring, 3);
     let release = (): void => undefined;
     let entered = (): void => undefined;
@@ -237,7 +237,7 @@ describe('rotateMasterKey with the key file', () => {
   });
 
   it('refuses when there is no key file to rotate, creating nothing', async () => {
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const missingDir = join(root, 'missing');
     await expect(rotateMasterKey({ store, dataDir: missingDir })).rejects.toBeInstanceOf(
       MasterKeyError,
@@ -252,7 +252,7 @@ describe('rotateMasterKey with KEYGATE_MASTER_KEY', () => {
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
     const oldRing = new MasterKeyring([oldKey]);
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const secrets = await seed(store, oldRing, 4);
     const env = `${newKey.toString('base64url')},${oldKey.toString('hex')}`;
 
@@ -272,7 +272,7 @@ describe('rotateMasterKey with KEYGATE_MASTER_KEY', () => {
 
   it('rejects a bad variable before touching any row', async () => {
     const ring = new MasterKeyring([randomBytes(32)]);
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     await seed(store, ring, 2);
     const rowsBefore = await store.credentials.list();
     await expect(

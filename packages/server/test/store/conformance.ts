@@ -187,7 +187,7 @@ function ids(records: readonly { readonly id: string }[]): string[] {
 /**
  * The storage port's conformance suite (S-3): every operation and rule of `port.ts`, each
  * case asserting what a caller can observe, plus the concurrency cases the single-use rules
- * exist for. Every adapter (memory, SQLite, PostgreSQL, Redis) runs this same suite.
+ * exist for. Every database adapter (SQLite, PostgreSQL) runs this same suite.
  * @param name - the adapter's name, shown in test titles.
  * @param factory - opens a fresh, empty store for each test.
  */

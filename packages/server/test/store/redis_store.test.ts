@@ -6,7 +6,7 @@ import { describeReplayStoreConformance } from './replay_conformance.js';
 
 /**
  * S-3: the replay store and rate-limit counters on Redis pass the same conformance cases as
- * memory, SQLite and PostgreSQL, against the machine's Redis, each case under its own key
+ * SQLite and PostgreSQL, against the machine's Redis, each case under its own key
  * prefix so parallel test files never collide. Skips loudly without Redis; fails instead when
  * KEYGATE_REQUIRE_SERVICES=1.
  */

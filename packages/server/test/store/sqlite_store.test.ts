@@ -12,6 +12,7 @@ import { ALL_MIGRATIONS } from '../../src/store/sql/migrations/all_migrations.js
 import { migrateSqlite } from '../../src/store/sqlite/migrate_sqlite.js';
 import { openSqliteDatabase } from '../../src/store/sqlite/open_sqlite_database.js';
 import { openSqliteStore } from '../../src/store/sqlite/open_sqlite_store.js';
+import { createScratchSqliteStore } from '../support/scratch_sqlite_store.js';
 import { describeStoreConformance } from './conformance.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/sqlite_child.ts', import.meta.url));
@@ -35,15 +36,8 @@ function freshFile(): string {
 }
 
 describeStoreConformance('sqlite', async () => {
-  const file = freshFile();
-  const store = await openSqliteStore({ file });
-  return {
-    store,
-    async cleanup() {
-      await store.close();
-      rmSync(join(file, '..'), { recursive: true, force: true });
-    },
-  };
+  const store = await createScratchSqliteStore();
+  return { store, cleanup: () => store.close() };
 });
 
 /** A refresh token of client `cl1`, family `f1`, user `u1`, organization `o1`. */

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { AdminDeps } from '../../src/core/admin/admin_deps.js';
@@ -16,7 +14,6 @@ import { composeServices } from '../../src/runtime/compose_services.js';
 import { findFreePort } from '../../src/runtime/find_free_port.js';
 import { MasterKeyFile } from '../../src/secrets/master_key_file.js';
 import { MasterKeyring } from '../../src/secrets/master_keyring.js';
-import { createMemoryStore } from '../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../src/store/port.js';
 import { openPostgresStore } from '../../src/store/postgres/open_postgres_store.js';
 import { openRedisReplayStore } from '../../src/store/redis/open_redis_replay_store.js';
@@ -24,6 +21,7 @@ import { withRedisReplayStore } from '../../src/store/redis/with_redis_replay_st
 import { openSqliteStore } from '../../src/store/sqlite/open_sqlite_store.js';
 import { uniqueKeyPrefix } from './redis_server.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch_postgres.js';
+import { createScratchSqliteStore } from './scratch_sqlite_store.js';
 import { createTestClock, type TestClock } from './test_clock.js';
 
 /** A keygate listening on a free loopback port, in this process. */
@@ -34,18 +32,21 @@ export interface TestServer extends AdminDeps {
   readonly secrets: MasterKeyring;
   readonly clock: TestClock;
   readonly config: KeygateConfig;
-  /** The SQLite file, when the store is SQLite. */
+  /** The SQLite file, when the store is SQLite (the default). */
   readonly sqliteFile: string | null;
   close(): Promise<void>;
 }
 
 /** Options for `startTestServer`. */
 export interface TestServerOptions {
-  /** `postgres`: a scratch database (`scratch_postgres.ts`), dropped by `close()`. */
-  readonly store?: 'memory' | 'sqlite' | 'postgres';
+  /**
+   * `sqlite` (default): a scratch store (`scratch_sqlite_store.ts`); `postgres`: a scratch
+   * database (`scratch_postgres.ts`). Either is removed by `close()`.
+   */
+  readonly store?: 'sqlite' | 'postgres';
   /**
    * SQLite only: the directory to keep the database and master key file in (e.g. a small
-   * tmpfs); the caller owns it. Default: a new temporary directory, removed by `close()`.
+   * tmpfs); the caller owns it. Default: the scratch store's directory.
    */
   readonly sqliteDir?: string;
   readonly config?: RawConfig;
@@ -64,17 +65,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let sqliteFile: string | null = null;
   let scratch: ScratchDatabase | null = null;
   let store: Store;
-  let ownsDir = false;
-  if (options.store === 'sqlite') {
-    ownsDir = options.sqliteDir === undefined;
-    dir = options.sqliteDir ?? (await mkdtemp(join(tmpdir(), 'keygate-test-')));
-    sqliteFile = join(dir, 'keygate.sqlite');
-    store = await openSqliteStore({ file: sqliteFile });
-  } else if (options.store === 'postgres') {
+  if (options.store === 'postgres') {
     scratch = await createScratchDatabase();
     store = await openPostgresStore({ url: scratch.url });
+  } else if (options.sqliteDir !== undefined) {
+    dir = options.sqliteDir;
+    sqliteFile = join(dir, 'keygate.sqlite');
+    store = await openSqliteStore({ file: sqliteFile });
   } else {
-    store = createMemoryStore();
+    const scratchStore = await createScratchSqliteStore();
+    sqliteFile = scratchStore.file;
+    dir = dirname(sqliteFile);
+    store = scratchStore;
   }
   if (options.redisUrl !== undefined) {
     const redis = await openRedisReplayStore({
@@ -104,7 +106,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close() {
       await app.close();
       await store.close();
-      if (dir && ownsDir) await rm(dir, { recursive: true, force: true });
       await scratch?.drop();
     },
   };

@@ -1,6 +1,6 @@
 /**
  * PostgreSQL `text` cannot hold the NUL character (U+0000): binding a string containing one
- * fails with SQLSTATE 22021, which SQLite and the memory adapter never do. Such strings only
+ * fails with SQLSTATE 22021, which SQLite never does. Such strings only
  * come from hostile or broken input (a `client_id` of `a\u0000b` in a token request), and the
  * port must answer them as it answers any other unknown value, not with a driver error that
  * becomes a 500.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { CounterStore, NonceStore } from '../port.js';
 import { StoreNotReadyError, StoreUnavailableError } from '../port.js';
+import type { ReplayPort } from '../replay_port.js';
 import { readAppendOnly } from './read_append_only.js';
 import { readEvictionPolicy } from './read_eviction_policy.js';
 import { redisAddress } from './redis_address.js';
@@ -15,9 +15,7 @@ const POLICY_RECHECK_MS = 1000;
 /** How often the policy of a connection in use is checked (`CONFIG SET` needs no reconnect). */
 const POLICY_WATCH_MS = 15_000;
 /** What keygate keeps in Redis (S-2): the replay store and the rate-limit counters. */
-export interface RedisReplayStore {
-  readonly nonces: NonceStore;
-  readonly counters: CounterStore;
+export interface RedisReplayStore extends ReplayPort {
   /** `host:port` of the server, for logs (never a password). */
   readonly address: string;
   /**

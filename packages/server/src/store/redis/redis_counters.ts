@@ -1,5 +1,5 @@
 import { checkCounterTtl, checkUnixSeconds } from '../check_port_input.js';
-import type { CounterStore } from '../port.js';
+import type { CounterStore } from '../replay_port.js';
 import type { RedisContext } from './redis_context.js';
 import { luaScript } from './run_lua_script.js';
 

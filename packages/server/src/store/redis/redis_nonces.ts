@@ -1,5 +1,5 @@
 import { checkUnixSeconds } from '../check_port_input.js';
-import type { NonceStore } from '../port.js';
+import type { NonceStore } from '../replay_port.js';
 import type { RedisContext } from './redis_context.js';
 import { luaScript } from './run_lua_script.js';
 

@@ -1,5 +1,5 @@
 import { checkCounterTtl, checkUnixSeconds } from '../check_port_input.js';
-import type { CounterStore } from '../port.js';
+import type { CounterStore } from '../replay_port.js';
 import { param, prepareQuery } from './prepared_query.js';
 import type { SqlContext } from './sql_context.js';
 

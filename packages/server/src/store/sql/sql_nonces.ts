@@ -1,5 +1,5 @@
 import { checkUnixSeconds } from '../check_port_input.js';
-import type { NonceStore } from '../port.js';
+import type { NonceStore } from '../replay_port.js';
 import { param, prepareQuery, type QueryRunner } from './prepared_query.js';
 import type { SqlContext } from './sql_context.js';
 

@@ -9,9 +9,9 @@ import {
   type PresentedClient,
 } from '../../../src/core/oauth/authenticate_client.js';
 import { hashClientSecret } from '../../../src/core/oauth/client_secret.js';
-import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
 import type { OAuthClientRecord, Store } from '../../../src/store/port.js';
 import { openSqliteStore } from '../../../src/store/sqlite/open_sqlite_store.js';
+import { createScratchSqliteStore } from '../../support/scratch_sqlite_store.js';
 
 const SECRET = 'first-secret';
 
@@ -74,9 +74,9 @@ async function sqliteStore(): Promise<{ file: string; store: Store }> {
 
 describe('authenticateClient with an OAuthClientCache (O-6)', () => {
   it('reads a known client once while the store is unchanged, never caching unknown ids', async () => {
-    const memory = createMemoryStore();
-    await memory.oauthClients.create(client());
-    const { store, reads } = counting(memory);
+    const scratch = await createScratchSqliteStore();
+    await scratch.oauthClients.create(client());
+    const { store, reads } = counting(scratch);
     const deps = { store, clientCache: new OAuthClientCache() };
 
     for (let i = 0; i < 3; i++) {
@@ -99,21 +99,21 @@ describe('authenticateClient with an OAuthClientCache (O-6)', () => {
   });
 
   it('sees a secret reset, a grant change and a deletion on the very next call', async () => {
-    const memory = createMemoryStore();
-    await memory.oauthClients.create(client());
-    const deps = { store: memory, clientCache: new OAuthClientCache() };
+    const scratch = await createScratchSqliteStore();
+    await scratch.oauthClients.create(client());
+    const deps = { store: scratch, clientCache: new OAuthClientCache() };
     await authenticateClient(deps, presented());
 
-    await memory.oauthClients.update('cl1', { secretHash: hashClientSecret('second-secret') });
+    await scratch.oauthClients.update('cl1', { secretHash: hashClientSecret('second-secret') });
     await expect(authenticateClient(deps, presented())).rejects.toBeInstanceOf(InvalidClientError);
     expect((await authenticateClient(deps, presented('second-secret'))).clientId).toBe('cl1');
 
-    await memory.oauthClients.update('cl1', { grantTypes: ['client_credentials'] });
+    await scratch.oauthClients.update('cl1', { grantTypes: ['client_credentials'] });
     expect((await authenticateClient(deps, presented('second-secret'))).grantTypes).toEqual([
       'client_credentials',
     ]);
 
-    await memory.oauthClients.delete('cl1');
+    await scratch.oauthClients.delete('cl1');
     await expect(authenticateClient(deps, presented('second-secret'))).rejects.toBeInstanceOf(
       InvalidClientError,
     );
@@ -137,9 +137,9 @@ describe('authenticateClient with an OAuthClientCache (O-6)', () => {
   });
 
   it('reads the store every time when the store has no dataVersion', async () => {
-    const memory = createMemoryStore();
-    await memory.oauthClients.create(client());
-    const { dataVersion: _omitted, ...withoutVersion } = memory;
+    const scratch = await createScratchSqliteStore();
+    await scratch.oauthClients.create(client());
+    const { dataVersion: _omitted, ...withoutVersion } = scratch;
     const { store, reads } = counting(withoutVersion);
     const deps = { store, clientCache: new OAuthClientCache() };
     await authenticateClient(deps, presented());

@@ -3,15 +3,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PASSWORD_HASH_PARAMS } from '../../../src/core/passwords/password_hash_params.js';
 import { signInWithPassword } from '../../../src/core/passwords/sign_in_with_password.js';
 import { verifyPassword } from '../../../src/core/passwords/verify_password.js';
-import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../../src/store/port.js';
+import { createScratchSqliteStore } from '../../support/scratch_sqlite_store.js';
 
 /** L-5: sign-in upgrades a hash made under weaker parameters, and only on a right password. */
 const PASSWORD = 'pässwörd \u{1F511} with spaces ';
 let store: Store;
 
 beforeEach(async () => {
-  store = createMemoryStore();
+  store = await createScratchSqliteStore();
   await store.users.create({
     id: 'u1',
     login: 'carol',

@@ -31,7 +31,7 @@ describe.each(['without', 'with'] as const)('%s the verified-token memo', (memoM
   let world: TokenWorld;
   let kid: string;
   beforeEach(async () => {
-    world = createTokenWorld({ memo: memoMode === 'with' });
+    world = await createTokenWorld({ memo: memoMode === 'with' });
     kid = (await ensureSigningKey(world.keyDeps)).kid;
   });
 

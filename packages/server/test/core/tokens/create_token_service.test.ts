@@ -24,7 +24,7 @@ const SUBJECT = {
 let world: TokenWorld;
 let service: TokenService;
 beforeEach(async () => {
-  world = createTokenWorld({ memo: true });
+  world = await createTokenWorld({ memo: true });
   await ensureSigningKey(world.keyDeps);
   service = createTokenService(world.tokens);
 });

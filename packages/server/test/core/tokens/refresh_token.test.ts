@@ -26,7 +26,7 @@ const NOW = START_MS / 1000;
 let world: TokenWorld;
 let kid: string;
 beforeEach(async () => {
-  world = createTokenWorld();
+  world = await createTokenWorld();
   kid = (await ensureSigningKey(world.keyDeps)).kid;
 });
 

@@ -10,7 +10,7 @@ import { ALICE, AUDIENCE, createTokenWorld, START_MS, secondProcess } from './to
 
 describe('key rotation with a frozen clock (O-11)', () => {
   it('old tokens verify until they expire; the new key signs only after its announce period', async () => {
-    const server = createTokenWorld();
+    const server = await createTokenWorld();
     const { kid: oldKid } = await ensureSigningKey(server.keyDeps);
     const before = await issueAccessToken(server.tokens, ALICE);
     const refreshBefore = await issueRefreshToken(server.tokens, { ...ALICE, familyId: 'f' });

@@ -6,8 +6,8 @@ import { rotateSigningKeys } from '../../../src/core/tokens/rotate_signing_keys.
 import { SigningKeyCache } from '../../../src/core/tokens/signing_key_cache.js';
 import { SigningKeyError } from '../../../src/core/tokens/signing_key_error.js';
 import { verifyAccessToken } from '../../../src/core/tokens/verify_access_token.js';
-import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
 import { type SigningKeyRecord, StoreUnavailableError } from '../../../src/store/port.js';
+import { createScratchSqliteStore } from '../../support/scratch_sqlite_store.js';
 import {
   ALICE,
   AUDIENCE,
@@ -20,13 +20,18 @@ import {
 const NOW = START_MS / 1000;
 
 /** A key made with the world's keyring but stored elsewhere, to be stored altered. */
-function unstoredKey(world: TokenWorld): Promise<SigningKeyRecord> {
-  return createSigningKey({ ...world.keyDeps, store: createMemoryStore() }, { activatesAt: NOW });
+async function unstoredKey(world: TokenWorld): Promise<SigningKeyRecord> {
+  const store = await createScratchSqliteStore();
+  try {
+    return await createSigningKey({ ...world.keyDeps, store }, { activatesAt: NOW });
+  } finally {
+    await store.close();
+  }
 }
 
 describe('SigningKeyCache.jwks (O-11)', () => {
   it('publishes every key, pending, active and retired, with public members only', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await ensureSigningKey(world.keyDeps);
     await rotateSigningKeys(world.keyDeps, { announceSeconds: 0 });
     await rotateSigningKeys(world.keyDeps, { announceSeconds: 300 });
@@ -48,7 +53,7 @@ describe('SigningKeyCache.jwks (O-11)', () => {
   });
 
   it('never publishes a d member even if a damaged row stored one in publicJwk', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const record = await unstoredKey(world);
     const { d } = JSON.parse(world.keyring.open(record.privateJwkSealed, record.kid)) as {
       d: string;
@@ -63,7 +68,7 @@ describe('SigningKeyCache.jwks (O-11)', () => {
   });
 
   it('leaves out and reports a row whose kid is not its thumbprint', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const good = await createSigningKey(world.keyDeps, { activatesAt: NOW });
     const other = await unstoredKey(world);
     // Publishes `good`'s public key under `other`'s kid.
@@ -79,7 +84,7 @@ describe('SigningKeyCache.jwks (O-11)', () => {
 
 describe('SigningKeyCache loading', () => {
   it('picks up a key rotated by another process on the next call, through dataVersion', async () => {
-    const server = createTokenWorld();
+    const server = await createTokenWorld();
     await ensureSigningKey(server.keyDeps);
     expect((await server.cache.jwks()).keys).toHaveLength(1);
 
@@ -98,7 +103,7 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('keeps serving the loaded keys while the store cannot say its dataVersion', async () => {
-    const server = createTokenWorld();
+    const server = await createTokenWorld();
     await ensureSigningKey(server.keyDeps);
     let storeDown = false;
     const store = {
@@ -119,7 +124,7 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('without dataVersion, picks up a rotation after the refresh interval, not before', async () => {
-    const server = createTokenWorld();
+    const server = await createTokenWorld();
     const unversioned = { ...server.keyDeps, store: { signingKeys: server.signingKeys } };
     const cache = new SigningKeyCache(unversioned);
     await ensureSigningKey(server.keyDeps);
@@ -135,7 +140,7 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('honours a configured refresh interval', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await ensureSigningKey(world.keyDeps);
     const unversioned = { ...world.keyDeps, store: { signingKeys: world.signingKeys } };
     const cache = new SigningKeyCache(unversioned, { refreshSeconds: 5 });
@@ -148,7 +153,7 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('verifies a token from a key it has not loaded yet by reloading once (announce 0)', async () => {
-    const server = createTokenWorld();
+    const server = await createTokenWorld();
     await ensureSigningKey(server.keyDeps);
     await server.cache.jwks();
     const other = secondProcess(server);
@@ -160,7 +165,7 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('made-up kids cause at most one store read per second', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await ensureSigningKey(world.keyDeps);
     const list = vi.spyOn(world.signingKeys, 'list');
     await world.cache.jwks();
@@ -182,7 +187,7 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('opens and imports each private key once, not per token', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await ensureSigningKey(world.keyDeps);
     const open = vi.spyOn(world.keyring, 'open');
     for (let i = 0; i < 5; i++) await issueAccessToken(world.tokens, ALICE);
@@ -192,7 +197,7 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('finds a key created by another process one second after failing to sign', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await expect(world.cache.signingKey()).rejects.toMatchObject({ code: 'no_signing_key' });
     await ensureSigningKey(secondProcess(world).keyDeps);
     world.clock.advance(1000);
@@ -201,14 +206,14 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('refuses to sign with no active key, or a key the master keyring cannot open', async () => {
-    const empty = createTokenWorld();
+    const empty = await createTokenWorld();
     await expect(empty.cache.signingKey()).rejects.toMatchObject({ code: 'no_signing_key' });
 
-    const pendingOnly = createTokenWorld();
+    const pendingOnly = await createTokenWorld();
     await createSigningKey(pendingOnly.keyDeps, { activatesAt: NOW + 60 });
     await expect(pendingOnly.cache.signingKey()).rejects.toBeInstanceOf(SigningKeyError);
 
-    const damaged = createTokenWorld();
+    const damaged = await createTokenWorld();
     const row = await unstoredKey(damaged);
     const sealed = damaged.keyring.seal('{"kty":"EC"}', row.kid);
     await damaged.signingKeys.create({ ...row, privateJwkSealed: sealed });
@@ -218,7 +223,7 @@ describe('SigningKeyCache loading', () => {
   });
 
   it('refuses a private key that does not match the published public key', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const a = await unstoredKey(world);
     const b = await unstoredKey(world);
     const privateOfB = world.keyring.open(b.privateJwkSealed, b.kid);

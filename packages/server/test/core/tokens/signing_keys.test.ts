@@ -12,7 +12,7 @@ const NOW = START_MS / 1000;
 
 describe('createSigningKey (O-11)', () => {
   it('stores the public JWK without d and the private JWK sealed under the kid', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const record = await createSigningKey(world.keyDeps, { activatesAt: NOW });
     const [row] = await world.storedKeys();
     expect(row).toEqual(record);
@@ -39,7 +39,7 @@ describe('createSigningKey (O-11)', () => {
   });
 
   it('a sealed private key does not open under another kid (wrong associated data)', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const a = await createSigningKey(world.keyDeps, { activatesAt: NOW });
     const b = await createSigningKey(world.keyDeps, { activatesAt: NOW });
     expect(() => world.keyring.open(a.privateJwkSealed, b.kid)).toThrow(SecretUnsealError);
@@ -49,7 +49,7 @@ describe('createSigningKey (O-11)', () => {
 
 describe('ensureSigningKey', () => {
   it('creates an immediately active key on first start and nothing afterwards', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const first = await ensureSigningKey(world.keyDeps);
     expect(first.created).toBe(true);
     world.clock.advance(5000);
@@ -63,7 +63,7 @@ describe('ensureSigningKey', () => {
   });
 
   it('two processes starting together leave at most two keys, exactly one active', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const results = await Promise.all([
       ensureSigningKey(world.keyDeps),
       ensureSigningKey(world.keyDeps),
@@ -77,11 +77,11 @@ describe('ensureSigningKey', () => {
   });
 
   it('adds an active key when only an announced (pending) key exists', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const rotated = await rotateSigningKeys(world.keyDeps, { announceSeconds: 300 });
     // With no key signing there is nothing to hand over from: the rotated key is active at once.
     expect(rotated.key.status).toBe('active');
-    const pendingOnly = createTokenWorld();
+    const pendingOnly = await createTokenWorld();
     await createSigningKey(pendingOnly.keyDeps, { activatesAt: NOW + 600 });
     const ensured = await ensureSigningKey(pendingOnly.keyDeps);
     expect(ensured.created).toBe(true);
@@ -95,7 +95,7 @@ describe('ensureSigningKey', () => {
 
 describe('rotateSigningKeys', () => {
   it('publishes the new key now, signs with it after the announce period, retires the old one then', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const { kid: oldKid } = await ensureSigningKey(world.keyDeps);
     world.clock.advance(10_000);
     const rotation = await rotateSigningKeys(world.keyDeps, { announceSeconds: 300 });
@@ -118,14 +118,14 @@ describe('rotateSigningKeys', () => {
   });
 
   it('defaults to a 300 s announce period', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await ensureSigningKey(world.keyDeps);
     const rotation = await rotateSigningKeys(world.keyDeps);
     expect(rotation.key.activatesAt - rotation.key.createdAt).toBe(300);
   });
 
   it('refuses a negative or fractional announce period (caller misuse)', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await expect(rotateSigningKeys(world.keyDeps, { announceSeconds: -1 })).rejects.toThrow(
       TypeError,
     );
@@ -136,7 +136,7 @@ describe('rotateSigningKeys', () => {
   });
 
   it('deletes a retired key only once every token it could have signed has expired', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     const { kid: oldKid } = await ensureSigningKey(world.keyDeps);
     const { key } = await rotateSigningKeys(world.keyDeps, { announceSeconds: 0 });
     // Made in the same second as the first key, yet it activates after it and takes over.
@@ -154,7 +154,7 @@ describe('rotateSigningKeys', () => {
   });
 
   it('keeps keys for the configured lifetimes when they are shorter', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await ensureSigningKey(world.keyDeps);
     await rotateSigningKeys(world.keyDeps, { announceSeconds: 0 });
     world.clock.set((NOW + 1 + 7201) * 1000);
@@ -169,7 +169,7 @@ describe('rotateSigningKeys', () => {
 
 describe('listSigningKeys', () => {
   it('never returns key material', async () => {
-    const world = createTokenWorld();
+    const world = await createTokenWorld();
     await ensureSigningKey(world.keyDeps);
     await rotateSigningKeys(world.keyDeps);
     const listed = await listSigningKeys(world.keyDeps);

@@ -4,8 +4,8 @@ import type { SigningKeyDeps } from '../../../src/core/tokens/signing_key_deps.j
 import type { TokenDeps } from '../../../src/core/tokens/token_deps.js';
 import { VerifiedTokenCache } from '../../../src/core/tokens/verified_token_cache.js';
 import { MasterKeyring } from '../../../src/secrets/master_keyring.js';
-import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
 import type { SigningKeyRecord, SigningKeyRepository, Store } from '../../../src/store/port.js';
+import { createScratchSqliteStore } from '../../support/scratch_sqlite_store.js';
 import { createTestClock, type TestClock } from '../../support/test_clock.js';
 
 /** 2026-11-22T09:00:00Z: a whole second, so seconds arithmetic in tests is exact. */
@@ -32,10 +32,10 @@ export interface TokenWorld {
  * A fresh world: empty key table, one master key, a frozen clock at {@link START_MS}; with
  * `memo`, verification remembers verified signatures (`VerifiedTokenCache`).
  */
-export function createTokenWorld(options: { memo?: boolean } = {}): TokenWorld {
+export async function createTokenWorld(options: { memo?: boolean } = {}): Promise<TokenWorld> {
   const clock = createTestClock(START_MS);
   const keyring = new MasterKeyring([randomBytes(32)]);
-  const store = createMemoryStore();
+  const store = await createScratchSqliteStore();
   const { signingKeys } = store;
   const keyDeps: SigningKeyDeps = { store, secrets: keyring, now: clock.now };
   const cache = new SigningKeyCache(keyDeps);

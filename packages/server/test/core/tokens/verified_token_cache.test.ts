@@ -11,7 +11,7 @@ import { ALICE, AUDIENCE, createTokenWorld, ISSUER, type TokenWorld } from './to
 let world: TokenWorld;
 let memo: VerifiedTokenCache;
 beforeEach(async () => {
-  world = createTokenWorld({ memo: true });
+  world = await createTokenWorld({ memo: true });
   memo = world.tokens.verifiedTokens as VerifiedTokenCache;
   await ensureSigningKey(world.keyDeps);
 });

@@ -10,8 +10,8 @@ import {
   type WsseVerifierDeps,
 } from '../../../src/core/wsse/verify_username_token.js';
 import { MasterKeyring } from '../../../src/secrets/master_keyring.js';
-import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
 import type { CredentialRecord, Store } from '../../../src/store/port.js';
+import { createScratchSqliteStore } from '../../support/scratch_sqlite_store.js';
 
 const policy = validateConfig({}).wsse;
 const NOW_MS = Date.UTC(2026, 10, 22, 9, 15, 30);
@@ -121,9 +121,9 @@ async function setup(store: Store) {
   return { secrets, secret, cache, verify, verifyToken, tokenFor };
 }
 
-describe('verifyUsernameToken with a credential cache (memory store)', () => {
+describe('verifyUsernameToken with a credential cache (scratch SQLite store)', () => {
   it('caches a known key and sees disable, user disable and reset on the next request (W-7)', async () => {
-    const store = createMemoryStore();
+    const store = await createScratchSqliteStore();
     const { secrets, secret, cache, verify } = await setup(store);
     expect(await verify('key-1')).toMatchObject({ ok: true });
     expect(await verify('key-1')).toMatchObject({ ok: true });
@@ -143,7 +143,7 @@ describe('verifyUsernameToken with a credential cache (memory store)', () => {
   });
 
   it('a wrong digest served from the cache still leaves the nonce unused (W-6, W-7)', async () => {
-    const { cache, verify, verifyToken, tokenFor } = await setup(createMemoryStore());
+    const { cache, verify, verifyToken, tokenFor } = await setup(await createScratchSqliteStore());
     expect(await verify('key-1')).toMatchObject({ ok: true });
     expect(cache.size).toBe(1);
     const good = tokenFor('key-1');
@@ -160,22 +160,22 @@ describe('verifyUsernameToken with a credential cache (memory store)', () => {
   });
 
   it('an unknown Username repeated reads the store no more than a known one, and a key created later is found (W-7)', async () => {
-    const memory = createMemoryStore();
+    const scratch = await createScratchSqliteStore();
     let reads = 0;
     const store: Store = {
-      ...memory,
+      ...scratch,
       credentials: {
-        ...memory.credentials,
+        ...scratch.credentials,
         findByKey: (key) => {
           reads += 1;
-          return memory.credentials.findByKey(key);
+          return scratch.credentials.findByKey(key);
         },
       },
       users: {
-        ...memory.users,
+        ...scratch.users,
         findByLogin: (login) => {
           reads += 1;
-          return memory.users.findByLogin(login);
+          return scratch.users.findByLogin(login);
         },
       },
     };
@@ -201,8 +201,8 @@ describe('verifyUsernameToken with a credential cache (memory store)', () => {
   });
 
   it('caches nothing for a store without dataVersion', async () => {
-    const memory = createMemoryStore();
-    const { dataVersion: _omitted, ...withoutVersion } = memory;
+    const scratch = await createScratchSqliteStore();
+    const { dataVersion: _omitted, ...withoutVersion } = scratch;
     const { cache, verify } = await setup(withoutVersion as Store);
     expect(await verify('key-1')).toMatchObject({ ok: true });
     expect(await verify('alice')).toMatchObject({ ok: true });

@@ -11,8 +11,8 @@ import {
   type WsseVerifierDeps,
 } from '../../../src/core/wsse/verify_username_token.js';
 import { MasterKeyring } from '../../../src/secrets/master_keyring.js';
-import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../../src/store/port.js';
+import { createScratchSqliteStore } from '../../support/scratch_sqlite_store.js';
 
 // Digests are counted at the library verification calls, the work itself untouched.
 vi.mock('@keygate/wsse/node', async (importOriginal) => {
@@ -52,11 +52,11 @@ function countingStore(store: Store, work: Work): Store {
 
 async function setup(cached: boolean) {
   const work: Work = { storeCalls: 0, opens: 0, digests: 0 };
-  const memory = createMemoryStore();
+  const scratch = await createScratchSqliteStore();
   const keyring = new MasterKeyring([randomBytes(32)]);
   const secret = randomBytes(20).toString('hex');
-  await memory.organizations.create({ id: 'o1', name: 'acme', createdAt: 0, disabledAt: null });
-  await memory.users.create({
+  await scratch.organizations.create({ id: 'o1', name: 'acme', createdAt: 0, disabledAt: null });
+  await scratch.users.create({
     id: 'u1',
     login: 'alice',
     email: null,
@@ -64,8 +64,8 @@ async function setup(cached: boolean) {
     createdAt: 0,
     disabledAt: null,
   });
-  await memory.memberships.add({ userId: 'u1', organizationId: 'o1', createdAt: 0 });
-  await memory.credentials.create({
+  await scratch.memberships.add({ userId: 'u1', organizationId: 'o1', createdAt: 0 });
+  await scratch.credentials.create({
     id: 'c1',
     key: 'key-1',
     userId: 'u1',
@@ -83,7 +83,7 @@ async function setup(cached: boolean) {
     },
   };
   const deps: WsseVerifierDeps = {
-    store: countingStore(memory, work),
+    store: countingStore(scratch, work),
     secrets,
     policy,
     now: () => NOW_MS,

@@ -6,8 +6,8 @@ import { validateConfig } from '../../../src/core/config/validate_config.js';
 import { verifyUsernameToken } from '../../../src/core/wsse/verify_username_token.js';
 import { verifyWsseHeader } from '../../../src/core/wsse/verify_wsse_header.js';
 import { MasterKeyring } from '../../../src/secrets/master_keyring.js';
-import { createMemoryStore } from '../../../src/store/memory/create_memory_store.js';
 import type { Store } from '../../../src/store/port.js';
+import { createScratchSqliteStore } from '../../support/scratch_sqlite_store.js';
 
 const policy = validateConfig({}).wsse;
 
@@ -16,7 +16,7 @@ const policy = validateConfig({}).wsse;
  * credential's key; `admin` (OroPlatform style) becomes the user's login with a random key.
  */
 async function storeFor(vector: InvalidVector) {
-  const store: Store = createMemoryStore();
+  const store: Store = await createScratchSqliteStore();
   const secrets = new MasterKeyring([randomBytes(32)]);
   const oroStyle = vector.username === 'admin';
   await store.organizations.create({ id: 'org-1', name: 'acme', createdAt: 0, disabledAt: null });

@@ -8,6 +8,7 @@ import { installErrorHandler } from './errors/install_error_handler.js';
 import { installJsonBodyParser } from './install_json_body_parser.js';
 import { registerLegacyTokenRoutes } from './legacy/legacy_token_routes.js';
 import { registerWsseTokenRoute } from './legacy/wsse_token_route.js';
+import { installNoStoreByDefault } from './no_store_by_default.js';
 import { registerAuthorizeRoutes } from './oauth/authorize_routes.js';
 import { registerDiscoveryRoutes } from './oauth/discovery_routes.js';
 import { registerTokenManagementRoutes } from './oauth/token_management_routes.js';
@@ -44,6 +45,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   app.decorateRequest('principal', null);
   await app.register(formbody);
   installJsonBodyParser(app);
+  installNoStoreByDefault(app);
   installErrorHandler(app, config.realm);
   registerHealthRoutes(app, store);
 

@@ -6,13 +6,12 @@ import { setPageHeaders } from '../oauth/page_headers.js';
 
 /**
  * How a route answers errors:
- * - `json`: keygate's JSON body `{"error", "error_description"}` (the WSSE-, Bearer- and
- *   legacy-JWT-protected routes, the legacy token endpoints and everything else);
- * - `oauth`: the same body as RFC 6749 §5.2 asks, with `Pragma: no-cache` beside
- *   `Cache-Control: no-store`;
+ * - `json`: keygate's JSON body `{"error", "error_description"}`, which is also the RFC 6749
+ *   §5.2 shape (the OAuth endpoints, the WSSE-, Bearer- and legacy-JWT-protected routes, the
+ *   legacy token endpoints and everything else);
  * - `page`: an HTML error page for the person in the browser (O-2, O-4).
  */
-export type ErrorScheme = 'json' | 'oauth' | 'page';
+export type ErrorScheme = 'json' | 'page';
 
 const PAGE_TITLES: Readonly<Record<SignInPageErrorCode, string>> = {
   invalid_authorization_request: 'This sign-in link is not valid',
@@ -41,8 +40,8 @@ function challengeHeader(challenge: Challenge, realm: string): string {
 
 /**
  * Writes `error` (already exposed: see `exposeError`) as the wire answer of `scheme`: its
- * status, `WWW-Authenticate` challenges with `realm`, `Retry-After`, `Cache-Control:
- * no-store`, and the scheme's body. The one place any error body is formatted.
+ * status, `WWW-Authenticate` challenges with `realm`, `Retry-After` and the scheme's body
+ * (never cached: `installNoStoreByDefault`). The one place any error body is formatted.
  */
 export function writeError(
   reply: FastifyReply,
@@ -61,9 +60,7 @@ export function writeError(
   if (scheme === 'page') {
     return setPageHeaders(reply).send(renderErrorPage(pageTitle(error), error.description));
   }
-  if (scheme === 'oauth') reply.header('pragma', 'no-cache');
   return reply
-    .header('cache-control', 'no-store')
     .type('application/json')
     .send({ error: error.code, error_description: error.description });
 }

@@ -9,7 +9,7 @@ import { signInForLegacyToken } from '../../core/legacy/sign_in_for_legacy_token
 import { LEGACY_TOKEN_SCHEMAS } from './legacy_token_schemas.js';
 
 /**
- * Penneo's legacy JWT endpoints (L-1, L-3), JSON in and out, `Cache-Control: no-store`:
+ * Penneo's legacy JWT endpoints (L-1, L-3), JSON in and out, never cached:
  * - `POST /auth/api/v1/token/password` `{username, password, refresh?, organization?}` →
  *   `{token}` or `{token, refresh_token}`;
  * - `POST /auth/api/v1/token/refresh` `{token: <refresh_token>}` → `{token}`.
@@ -26,7 +26,7 @@ export function registerLegacyTokenRoutes(app: FastifyInstance, deps: LegacyDeps
         { event: 'legacy_token.issued', via: 'password', refresh: 'refresh_token' in body },
         'legacy token issued',
       );
-      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
+      return reply.send(body);
     },
   );
 
@@ -37,7 +37,7 @@ export function registerLegacyTokenRoutes(app: FastifyInstance, deps: LegacyDeps
       const { token } = readRefreshTokenRequest(request.body);
       const body = await refreshLegacyToken(deps, token);
       request.log.info({ event: 'legacy_token.issued', via: 'refresh' }, 'legacy token issued');
-      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
+      return reply.send(body);
     },
   );
 }

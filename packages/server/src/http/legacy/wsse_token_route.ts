@@ -13,6 +13,6 @@ export function registerWsseTokenRoute(
   api.get('/v1/auth/token', async (request, reply) => {
     const body = await exchangeWsseForLegacyToken(deps, request.principal);
     request.log.info({ event: 'legacy_token.issued', via: 'wsse' }, 'legacy token issued');
-    return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
+    return reply.send(body);
   });
 }

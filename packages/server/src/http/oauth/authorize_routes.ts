@@ -60,7 +60,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
   const secure = deps.secureCookies;
   const page = (reply: FastifyReply, html: string) => setPageHeaders(reply).code(200).send(html);
   const redirect = (reply: FastifyReply, location: string, status: 302 | 303) =>
-    reply.header('cache-control', 'no-store').redirect(location, status);
+    reply.redirect(location, status);
   const session = (request: FastifyRequest) => readSession(request, deps.sealer, nowSeconds());
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -18,16 +18,13 @@ export function registerTokenManagementRoutes(app: FastifyInstance, deps: GrantD
     return { params, client };
   }
 
-  const options = {
-    schema: TOKEN_ENDPOINT_SCHEMAS.tokenManagement,
-    config: { errorScheme: 'oauth' as const },
-  };
+  const options = { schema: TOKEN_ENDPOINT_SCHEMAS.tokenManagement };
 
   app.post('/oauth/revoke', options, async (request: FastifyRequest, reply: FastifyReply) => {
     const { params, client } = await authenticated(request);
     await revokeToken(deps, client, requireParam(params, 'token'));
     request.log.info({ event: 'token.revoked', clientId: client.clientId }, 'revocation');
-    return reply.header('cache-control', 'no-store').code(200).send({});
+    return reply.code(200).send({});
   });
 
   app.post('/oauth/introspect', options, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -38,6 +35,6 @@ export function registerTokenManagementRoutes(app: FastifyInstance, deps: GrantD
       requireParam(params, 'token'),
       params.token_type_hint,
     );
-    return reply.header('cache-control', 'no-store').send(result);
+    return reply.send(result);
   });
 }

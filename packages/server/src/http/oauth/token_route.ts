@@ -9,7 +9,7 @@ import { TOKEN_ENDPOINT_SCHEMAS } from './token_endpoint_schemas.js';
 export function registerTokenRoute(app: FastifyInstance, deps: GrantDeps): void {
   app.post<{ Body: TokenParams }>(
     '/oauth/token',
-    { schema: TOKEN_ENDPOINT_SCHEMAS.token, config: { errorScheme: 'oauth' } },
+    { schema: TOKEN_ENDPOINT_SCHEMAS.token },
     async (request, reply) => {
       const params = request.body;
       const client = readClientCredentials(request.headers.authorization, params);
@@ -18,7 +18,7 @@ export function registerTokenRoute(app: FastifyInstance, deps: GrantDeps): void 
         { event: 'token.issued', grant: params.grant_type, clientId: client?.clientId },
         'token issued',
       );
-      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);
+      return reply.send(response);
     },
   );
 }

@@ -1,20 +1,20 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { createAuthenticationHook } from './api/authenticate_request.js';
+import { registerMeRoutes } from './api/me_routes.js';
 import type { AppServices } from './app_services.js';
-import { createAuthenticationHook } from './authenticate_request.js';
 import { answerFrameworkError } from './errors/answer_framework_error.js';
 import { installErrorHandler } from './errors/install_error_handler.js';
+import { registerHealthRoutes } from './health_routes.js';
 import { installJsonBodyParser } from './install_json_body_parser.js';
 import { registerLegacyTokenRoutes } from './legacy/legacy_token_routes.js';
-import { registerWsseTokenRoute } from './legacy/wsse_token_route.js';
+import { registerWsseTokenRoutes } from './legacy/wsse_token_routes.js';
 import { installNoStoreByDefault } from './no_store_by_default.js';
 import { registerAuthorizeRoutes } from './oauth/authorize_routes.js';
 import { registerDiscoveryRoutes } from './oauth/discovery_routes.js';
 import { registerTokenManagementRoutes } from './oauth/token_management_routes.js';
-import { registerTokenRoute } from './oauth/token_route.js';
-import { registerHealthRoutes } from './routes/health_routes.js';
-import { registerMeRoute } from './routes/me_route.js';
+import { registerTokenRoutes } from './oauth/token_routes.js';
 
 /**
  * Node's own header limit (16 KiB) would answer 431 before keygate sees an oversized X-WSSE
@@ -50,7 +50,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   registerHealthRoutes(app, store);
 
   registerDiscoveryRoutes(app, config.issuer, () => services.keys.jwks());
-  registerTokenRoute(app, services.grants);
+  registerTokenRoutes(app, services.grants);
   registerTokenManagementRoutes(app, services.grants);
   // Only the sign-in and consent pages use cookies: the token and /api routes do without the
   // cookie plugin's hooks on every request.
@@ -64,8 +64,8 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate);
-      registerMeRoute(api);
-      registerWsseTokenRoute(api, services.legacy);
+      registerMeRoutes(api);
+      registerWsseTokenRoutes(api, services.legacy);
     },
     { prefix: '/api' },
   );

@@ -1,17 +1,17 @@
 import type { FastifyRequest } from 'fastify';
-import { AuthenticationError, WSSE_CHALLENGE } from '../core/authentication_error.js';
-import { checkLegacyToken } from '../core/legacy/check_legacy_token.js';
-import type { LegacyDeps } from '../core/legacy/legacy_deps.js';
-import type { AccessTokenCheckCache } from '../core/oauth/access_token_check_cache.js';
+import { AuthenticationError, WSSE_CHALLENGE } from '../../core/authentication_error.js';
+import { checkLegacyToken } from '../../core/legacy/check_legacy_token.js';
+import type { LegacyDeps } from '../../core/legacy/legacy_deps.js';
+import type { AccessTokenCheckCache } from '../../core/oauth/access_token_check_cache.js';
 import {
   type AccessTokenCheckOutcome,
   checkAccessToken,
-} from '../core/oauth/check_access_token.js';
-import type { TokenService } from '../core/oauth/token_service.js';
-import type { Principal } from '../core/principal.js';
-import type { CredentialStamps } from '../core/tokens/credential_stamps.js';
-import type { WsseVerifierDeps } from '../core/wsse/verify_username_token.js';
-import { verifyWsseHeader } from '../core/wsse/verify_wsse_header.js';
+} from '../../core/oauth/check_access_token.js';
+import type { TokenService } from '../../core/oauth/token_service.js';
+import type { Principal } from '../../core/principal.js';
+import type { CredentialStamps } from '../../core/tokens/credential_stamps.js';
+import type { WsseVerifierDeps } from '../../core/wsse/verify_username_token.js';
+import { verifyWsseHeader } from '../../core/wsse/verify_wsse_header.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -6,7 +6,7 @@ import type { LegacyDeps } from '../../core/legacy/legacy_deps.js';
  * `GET /api/v1/auth/token` (L-4): exchanges the WSSE header the authentication hook has
  * already checked (and whose nonce it consumed) for a legacy JWT. Registered inside `/api`.
  */
-export function registerWsseTokenRoute(
+export function registerWsseTokenRoutes(
   api: FastifyInstance,
   deps: Pick<LegacyDeps, 'tokens' | 'audience' | 'tokenLifetimeSeconds' | 'credentialStamps'>,
 ): void {

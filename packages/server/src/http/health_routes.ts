@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type Store, type StoreDependency, StoreNotReadyError } from '../../store/port.js';
+import { type Store, type StoreDependency, StoreNotReadyError } from '../store/port.js';
 
 /** How long one readiness result is served before the store is checked again. */
 const READINESS_CACHE_MS = 1000;

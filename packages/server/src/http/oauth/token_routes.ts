@@ -6,7 +6,7 @@ import { readClientCredentials } from './read_client_credentials.js';
 import { TOKEN_ENDPOINT_SCHEMAS } from './token_endpoint_schemas.js';
 
 /** `POST /oauth/token` (O-6): JSON or form body, client auth in the body or HTTP Basic. */
-export function registerTokenRoute(app: FastifyInstance, deps: GrantDeps): void {
+export function registerTokenRoutes(app: FastifyInstance, deps: GrantDeps): void {
   app.post<{ Body: TokenParams }>(
     '/oauth/token',
     { schema: TOKEN_ENDPOINT_SCHEMAS.token },

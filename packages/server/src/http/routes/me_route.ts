@@ -1,6 +1,0 @@
-import type { FastifyInstance } from 'fastify';
-
-/** `GET /api/v1/me`: the authenticated principal (R-1). */
-export function registerMeRoute(api: FastifyInstance): void {
-  api.get('/v1/me', async (request) => request.principal);
-}

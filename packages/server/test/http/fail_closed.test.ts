@@ -1,4 +1,3 @@
-import { createUsernameTokenSync } from '@keygate/wsse/node';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { get } from '../support/http_client.js';
 import {
@@ -6,6 +5,7 @@ import {
   seedCredential,
   startTestServer,
   type TestServer,
+  wsseHeader,
 } from '../support/start_test_server.js';
 
 /** S-4 (SQLite part): a store that stops answering fails closed with 503, never a 200 or 500. */
@@ -17,13 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-function header(): string {
-  return createUsernameTokenSync({
-    username: alice.key,
-    secret: alice.secret,
-    now: () => new Date(server.clock.now()),
-  }).header;
-}
+const header = () => wsseHeader(server, alice);
 
 it('healthz and readyz answer while the store is up', async () => {
   expect((await get(`${server.url}/healthz`)).status).toBe(200);

@@ -1,4 +1,3 @@
-import { createUsernameTokenSync } from '@keygate/wsse/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { get } from '../support/http_client.js';
 import {
@@ -6,6 +5,7 @@ import {
   seedCredential,
   startTestServer,
   type TestServer,
+  wsseHeader,
 } from '../support/start_test_server.js';
 
 /**
@@ -21,12 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const wsse = () =>
-  createUsernameTokenSync({
-    username: alice.key,
-    secret: alice.secret,
-    now: () => new Date(server.clock.now()),
-  }).header;
+const wsse = () => wsseHeader(server, alice);
 
 it.each([
   ['a WSSE-authenticated /api/v1/me', () => get(`${server.url}/api/v1/me`, { 'X-WSSE': wsse() })],

@@ -11,6 +11,7 @@ import {
   seedCredential,
   startTestServer,
   type TestServer,
+  wsseHeader,
 } from '../support/start_test_server.js';
 
 /** Acceptance 3 of the WSSE issue: replay protection (W-6) under concurrency and restarts. */
@@ -23,13 +24,7 @@ describe('nonce replay on the running server (SQLite)', () => {
   });
   afterAll(() => server.close());
 
-  function freshHeader(): string {
-    return createUsernameTokenSync({
-      username: alice.key,
-      secret: alice.secret,
-      now: () => new Date(server.clock.now()),
-    }).header;
-  }
+  const freshHeader = () => wsseHeader(server, alice);
 
   it('the same header twice: 200, then 401 nonce_replayed', async () => {
     const header = freshHeader();

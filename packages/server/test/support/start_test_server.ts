@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { createUsernameTokenSync } from '@keygate/wsse/node';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { AdminDeps } from '../../src/core/admin/admin_deps.js';
@@ -143,4 +144,16 @@ export async function seedCredential(
     secret: issued.secret,
     credentialId: issued.credential.id,
   };
+}
+
+/** A fresh X-WSSE header for `credential`, created at the test server's clock. */
+export function wsseHeader(
+  server: Pick<TestServer, 'clock'>,
+  credential: Pick<SeededCredential, 'key' | 'secret'>,
+): string {
+  return createUsernameTokenSync({
+    username: credential.key,
+    secret: credential.secret,
+    now: () => new Date(server.clock.now()),
+  }).header;
 }

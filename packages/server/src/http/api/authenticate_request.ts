@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { AuthenticationError, WSSE_CHALLENGE } from '../../core/authentication_error.js';
-import { checkLegacyToken } from '../../core/legacy/check_legacy_token.js';
+import { checkLegacyToken, type LegacyTokenFailure } from '../../core/legacy/check_legacy_token.js';
 import type { LegacyDeps } from '../../core/legacy/legacy_deps.js';
 import type { AccessTokenCheckCache } from '../../core/oauth/access_token_check_cache.js';
 import {
   type AccessTokenCheckOutcome,
+  type AccessTokenFailure,
   checkAccessToken,
 } from '../../core/oauth/check_access_token.js';
 import type { TokenService } from '../../core/oauth/token_service.js';
@@ -36,6 +37,26 @@ const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
 // Penneo's `Authorization: JWT <token>`; a bare `Authorization: JWT` beside X-Auth-Token is
 // what Penneo's docs send, and the token then comes from X-Auth-Token.
 const JWT_AUTHORIZATION = /^JWT[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+
+const BEARER_FAILURES: Readonly<Record<AccessTokenFailure, string>> = {
+  invalid_token: 'The access token is malformed, expired, or not issued by this server.',
+  revoked: 'The access token has been revoked.',
+  subject_disabled: 'The user or organization of this access token is disabled.',
+};
+
+const LEGACY_FAILURES: Readonly<Record<LegacyTokenFailure, string>> = {
+  invalid_token:
+    'The X-Auth-Token is malformed, expired, not a legacy JWT, or not issued by this server.',
+  revoked: 'The token has been revoked (password changed or refresh token revoked).',
+  subject_disabled: 'The user or organization of this token is disabled.',
+};
+
+/** A Bearer or legacy JWT that does not hold: 401 with an RFC 6750 §3 error challenge. */
+function invalidToken(scheme: 'Bearer' | 'JWT', description: string): AuthenticationError {
+  return new AuthenticationError('invalid_token', description, [
+    { scheme, params: { error: 'invalid_token', error_description: description } },
+  ]);
+}
 
 /**
  * Builds the `onRequest` hook that guards `/api/*` (R-1): WSSE (`X-WSSE`), an OAuth access
@@ -72,16 +93,7 @@ export function createAuthenticationHook(deps: AuthenticationDeps) {
         )
       : null;
     if (!checked?.ok) {
-      const reason = checked?.reason ?? 'invalid_token';
-      const description =
-        reason === 'revoked'
-          ? 'The access token has been revoked.'
-          : reason === 'subject_disabled'
-            ? 'The user or organization of this access token is disabled.'
-            : 'The access token is malformed, expired, or not issued by this server.';
-      throw new AuthenticationError('invalid_token', description, [
-        { scheme: 'Bearer', params: { error: 'invalid_token', error_description: description } },
-      ]);
+      throw invalidToken('Bearer', BEARER_FAILURES[checked?.reason ?? 'invalid_token']);
     }
     const { claims, user, organization } = checked.token;
     request.principal = {
@@ -98,16 +110,7 @@ export function createAuthenticationHook(deps: AuthenticationDeps) {
     const checked =
       typeof presented === 'string' ? await checkLegacyToken(deps.legacy, presented) : null;
     if (!checked?.ok) {
-      const reason = checked?.reason ?? 'invalid_token';
-      const description =
-        reason === 'revoked'
-          ? 'The token has been revoked (password changed or refresh token revoked).'
-          : reason === 'subject_disabled'
-            ? 'The user or organization of this token is disabled.'
-            : 'The X-Auth-Token is malformed, expired, not a legacy JWT, or not issued by this server.';
-      throw new AuthenticationError('invalid_token', description, [
-        { scheme: 'JWT', params: { error: 'invalid_token', error_description: description } },
-      ]);
+      throw invalidToken('JWT', LEGACY_FAILURES[checked?.reason ?? 'invalid_token']);
     }
     request.principal = checked.principal;
   }

@@ -11,17 +11,11 @@ import { renderConsentPage } from '../../web/consent_page.js';
 import { renderLoginPage } from '../../web/login_page.js';
 import { PAGE_STYLESHEET } from '../../web/page_layout.js';
 import { AUTHORIZE_SCHEMAS } from './authorize_schemas.js';
-import {
-  csrfMatches,
-  csrfToken,
-  openAuthorizationQuery,
-  readSession,
-  sealAuthorizationQuery,
-  setFlash,
-  takeFlash,
-  writeSession,
-} from './browser_cookies.js';
+import { csrfMatches, csrfToken } from './csrf_cookie.js';
+import { setFlash, takeFlash } from './flash_cookie.js';
 import { setPageHeaders } from './page_headers.js';
+import { openAuthorizationQuery, sealAuthorizationQuery } from './sealed_authorization_query.js';
+import { readSession, writeSession } from './session_cookie.js';
 
 /** What the authorization pages need. */
 export interface AuthorizeRouteDeps extends AuthorizeInteractionDeps {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../store/port.js';
 import { StoreVersionCache } from '../caching/store_version_cache.js';
-import type { SecretSealer } from '../wsse/stand_in_credential.js';
+import type { Sealer } from '../sealer.js';
 
 /** Default bound on remembered credentials. */
 const DEFAULT_CREDENTIAL_STAMP_ENTRIES = 10_000;
@@ -49,12 +49,12 @@ export function sameStamp(a: string, b: string): boolean {
  */
 export class CredentialStamps {
   readonly #store: Store;
-  readonly #secrets: Pick<SecretSealer, 'open'>;
+  readonly #secrets: Pick<Sealer, 'open'>;
   readonly #cache: StoreVersionCache<{ readonly stamp: string | null }>;
 
   /** @param maxEntries - how many credentials to remember (≥ 1). */
   constructor(
-    deps: { readonly store: Store; readonly secrets: Pick<SecretSealer, 'open'> },
+    deps: { readonly store: Store; readonly secrets: Pick<Sealer, 'open'> },
     maxEntries = DEFAULT_CREDENTIAL_STAMP_ENTRIES,
   ) {
     this.#store = deps.store;

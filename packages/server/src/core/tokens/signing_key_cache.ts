@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import { type SigningKeyRecord, type Store, StoreUnavailableError } from '../../store/port.js';
+import type { Sealer } from '../sealer.js';
 import { compareSigningKeys } from './compare_signing_keys.js';
 import { pickSigningKey } from './pick_signing_key.js';
 import {
@@ -22,7 +23,7 @@ export type KeyProblem = 'unsupported_alg' | 'invalid_public_key' | 'kid_mismatc
  */
 export interface SigningKeyCacheDeps extends Pick<SigningKeyDeps, 'now'> {
   readonly store: SigningKeyDeps['store'] & Pick<Store, 'dataVersion'>;
-  readonly secrets: Pick<SigningKeyDeps['secrets'], 'open'>;
+  readonly secrets: Pick<Sealer, 'open'>;
 }
 
 /** Tuning of a {@link SigningKeyCache}. */

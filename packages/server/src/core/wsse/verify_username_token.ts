@@ -2,17 +2,18 @@ import { decodeBase64Lenient, parseCreated, verifyPasswordDigest } from '@keygat
 import type { CredentialRecord, Store } from '../../store/port.js';
 import type { WssePolicyConfig } from '../config/keygate_config.js';
 import type { Principal } from '../principal.js';
+import type { Sealer } from '../sealer.js';
 import { checkCreatedWindow } from './check_created_window.js';
 import type { ActiveCheck, CredentialCache } from './credential_cache.js';
 import { replayKey } from './replay_key.js';
-import { type SecretSealer, STAND_IN_USER_ID, standInCredential } from './stand_in_credential.js';
+import { STAND_IN_USER_ID, standInCredential } from './stand_in_credential.js';
 import { type WsseFailure, wsseFailure } from './wsse_failure.js';
 
 /** What verification needs from the rest of keygate. */
 export interface WsseVerifierDeps {
   readonly store: Store;
   /** Opens credential secrets; seals the stand-in one (see `standInCredential`). */
-  readonly secrets: SecretSealer;
+  readonly secrets: Sealer;
   readonly policy: WssePolicyConfig;
   /** The clock, in epoch milliseconds (injected so tests freeze it). */
   readonly now: () => number;
@@ -215,7 +216,7 @@ function matchDigest(
   return matched;
 }
 
-function openSecret(secrets: SecretSealer, credential: CredentialRecord): string | null {
+function openSecret(secrets: Sealer, credential: CredentialRecord): string | null {
   try {
     return secrets.open(credential.secretCiphertext, credential.id);
   } catch {

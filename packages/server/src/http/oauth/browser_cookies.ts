@@ -4,8 +4,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Sealer } from '../../core/oauth/grant_deps.js';
 import type { SignInSession } from '../../core/oauth/sign_in_session.js';
+import type { Sealer } from '../../core/sealer.js';
 
 /** Cookie names used by the sign-in pages. */
 export const COOKIES = { session: 'kg_session', csrf: 'kg_csrf', flash: 'kg_flash' } as const;

@@ -14,8 +14,3 @@ export interface AdminDeps {
   /** Epoch milliseconds. */
   readonly now: () => number;
 }
-
-/** The clock in unix seconds, as the store keeps time. */
-export function nowSeconds(deps: Pick<AdminDeps, 'now'>): number {
-  return Math.floor(deps.now() / 1000);
-}

@@ -34,8 +34,3 @@ export interface GrantDeps {
   /** Clients already authenticated once, while the store is unchanged (see `OAuthClientCache`). */
   readonly clientCache?: OAuthClientCache;
 }
-
-/** The grant's view of the clock, in unix seconds. */
-export function grantNow(deps: Pick<GrantDeps, 'now'>): number {
-  return Math.floor(deps.now() / 1000);
-}

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import { type SigningKeyRecord, type Store, StoreUnavailableError } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import type { Sealer } from '../sealer.js';
 import { compareSigningKeys } from './compare_signing_keys.js';
 import { pickSigningKey } from './pick_signing_key.js';
@@ -127,11 +128,11 @@ export class SigningKeyCache {
    */
   async signingKey(): Promise<ActiveSigningKey> {
     await this.#ensureFresh();
-    let current = pickSigningKey(this.#ordered, Math.floor(this.#deps.now() / 1000));
+    let current = pickSigningKey(this.#ordered, unixSeconds(this.#deps.now()));
     if (current === null && this.#mayReloadEarly()) {
       // A key may have been created since the last load (first start in another process).
       await this.refresh();
-      current = pickSigningKey(this.#ordered, Math.floor(this.#deps.now() / 1000));
+      current = pickSigningKey(this.#ordered, unixSeconds(this.#deps.now()));
     }
     if (current === null) {
       throw new SigningKeyError(

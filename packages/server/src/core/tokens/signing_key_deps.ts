@@ -9,8 +9,3 @@ export interface SigningKeyDeps {
   /** Epoch milliseconds. */
   readonly now: () => number;
 }
-
-/** The clock in unix seconds, as the store keeps time. */
-export function keyNowSeconds(deps: Pick<SigningKeyDeps, 'now'>): number {
-  return Math.floor(deps.now() / 1000);
-}

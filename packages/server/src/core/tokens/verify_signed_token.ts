@@ -1,4 +1,5 @@
 import { verify } from 'node:crypto';
+import { unixSeconds } from '../clock.js';
 import { TOKEN_DEFAULTS } from './token_defaults.js';
 import type { TokenDeps } from './token_deps.js';
 import { type TokenFailure, tokenFailure } from './token_failure.js';
@@ -150,7 +151,7 @@ function checkClaims(
     return tokenFailure('invalid_claims');
   }
   const tolerance = expected.clockToleranceSeconds ?? 0;
-  const now = Math.floor(deps.now() / 1000);
+  const now = unixSeconds(deps.now());
   if (exp <= now - tolerance) return tokenFailure('expired');
   if (nbf !== undefined && nbf > now + tolerance) return tokenFailure('not_yet_valid');
   return { ok: true, kid, payload, audience, issuedAt: iat, expiresAt: exp };

@@ -1,5 +1,6 @@
 import { decodeBase64Lenient, parseCreated, verifyPasswordDigest } from '@keygate/wsse/node';
 import type { CredentialRecord, Store } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import type { WssePolicyConfig } from '../config/keygate_config.js';
 import type { Principal } from '../principal.js';
 import type { Sealer } from '../sealer.js';
@@ -119,7 +120,7 @@ export async function verifyUsernameToken(
   const fresh = await deps.store.nonces.consume(
     replayKey(matched.credential.id, nonceBytes),
     ttl,
-    Math.floor(nowMs / 1000),
+    unixSeconds(nowMs),
   );
   if (!fresh) {
     return wsseFailure(

@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Store } from '../../store/port.js';
 import { StoreVersionCache } from '../caching/store_version_cache.js';
+import { constantTimeEqual } from '../constant_time_equal.js';
 import type { Sealer } from '../sealer.js';
 
 /** Default bound on remembered credentials. */
@@ -30,13 +31,6 @@ export function stampOfSecret(secret: string): string {
     .digest()
     .subarray(0, 12)
     .toString('base64url');
-}
-
-/** True when two stamps are the same, compared in constant time. */
-export function sameStamp(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**
@@ -81,7 +75,7 @@ export class CredentialStamps {
   /** True when the credential is still active and its secret is the one `binding` names. */
   async isCurrent(binding: CredentialBinding): Promise<boolean> {
     const stamp = await this.current(binding.id);
-    return stamp !== null && sameStamp(stamp, binding.stamp);
+    return stamp !== null && constantTimeEqual(stamp, binding.stamp);
   }
 
   async #load(id: string): Promise<string | null> {

@@ -1,9 +1,10 @@
 // Brings @fastify/cookie's request.cookies / reply.setCookie types (build_app registers the plugin
 // for the authorize routes only).
 
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { constantTimeEqual } from '../../core/constant_time_equal.js';
 import type { SignInSession } from '../../core/oauth/sign_in_session.js';
 import type { Sealer } from '../../core/sealer.js';
 
@@ -80,9 +81,7 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply, secure: 
 export function csrfMatches(request: FastifyRequest, formToken: string | undefined): boolean {
   const cookie = request.cookies[COOKIES.csrf];
   if (!cookie || !formToken) return false;
-  const a = Buffer.from(cookie);
-  const b = Buffer.from(formToken);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(cookie, formToken);
 }
 
 /** A one-shot message for the next page (the failed sign-in notice after a 303). */

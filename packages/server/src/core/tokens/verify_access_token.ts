@@ -64,12 +64,10 @@ export async function verifyAccessToken(
       : { clockToleranceSeconds: options.clockToleranceSeconds }),
   });
   if (!verified.ok) return verified;
-  const { sub, client_id, scope, jti, org, fid } = verified.payload;
+  const { client_id, scope, org, fid } = verified.payload;
   const credential = readCredentialBinding(verified.payload);
   if (
-    !isNonEmptyString(sub) ||
     !isNonEmptyString(client_id) ||
-    !isNonEmptyString(jti) ||
     typeof scope !== 'string' ||
     (org !== undefined && !isNonEmptyString(org)) ||
     (fid !== undefined && !isNonEmptyString(fid)) ||
@@ -82,14 +80,14 @@ export async function verifyAccessToken(
     claims: {
       kid: verified.kid,
       issuer: deps.issuer,
-      subject: sub,
+      subject: verified.subject,
       audience: verified.audience,
       clientId: client_id,
       scope,
       organizationId: org ?? null,
       familyId: fid ?? null,
       credential,
-      jti,
+      jti: verified.jti,
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,
     },

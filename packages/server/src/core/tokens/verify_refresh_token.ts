@@ -40,11 +40,9 @@ export async function verifyRefreshToken(
     audience: deps.issuer,
   });
   if (!verified.ok) return verified;
-  const { sub, client_id, scope, jti, org, fid } = verified.payload;
+  const { client_id, scope, org, fid } = verified.payload;
   if (
-    !isNonEmptyString(sub) ||
     !isNonEmptyString(client_id) ||
-    !isNonEmptyString(jti) ||
     !isNonEmptyString(fid) ||
     typeof scope !== 'string' ||
     (org !== undefined && !isNonEmptyString(org))
@@ -55,12 +53,12 @@ export async function verifyRefreshToken(
     ok: true,
     claims: {
       kid: verified.kid,
-      subject: sub,
+      subject: verified.subject,
       clientId: client_id,
       scope,
       organizationId: org ?? null,
       familyId: fid,
-      jti,
+      jti: verified.jti,
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,
     },

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { unixSeconds } from '../../core/clock.js';
 import { listSigningKeys } from '../../core/tokens/list_signing_keys.js';
 import { rotateSigningKeys } from '../../core/tokens/rotate_signing_keys.js';
 import type { SigningKeyDeps } from '../../core/tokens/signing_key_deps.js';
@@ -65,7 +66,7 @@ export function registerKeysCommands(
           announceSeconds: options.announce ?? TOKEN_DEFAULTS.announceSeconds,
         });
         const { key } = rotation;
-        const wait = key.activatesAt - Math.floor(runtime.now() / 1000);
+        const wait = key.activatesAt - unixSeconds(runtime.now());
         const lines = [
           `Added signing key ${key.kid} (${key.alg}), published in the JWKS now.`,
           wait > 0

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ensureInitialAdmin, type InitialAdmin } from '../../core/admin/ensure_initial_admin.js';
+import { unixSeconds } from '../../core/clock.js';
 import { configWarnings } from '../../core/config/config_warnings.js';
 import { requireUsableIssuer } from '../../core/config/require_usable_issuer.js';
 import { ensureSigningKey } from '../../core/tokens/ensure_signing_key.js';
@@ -114,7 +115,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         ],
       ];
       const sweepAll = () => {
-        const now = Math.floor(runtime.now() / 1000);
+        const now = unixSeconds(runtime.now());
         for (const [table, sweep] of sweeps) {
           sweep(now)
             .then((purged) => logger.debug({ event: 'store.purged', table, purged }, 'purged'))

@@ -5,7 +5,8 @@ import {
   type CredentialStatus,
   StoreConflictError,
 } from '../../store/port.js';
-import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import { unixSeconds } from '../clock.js';
+import type { AdminDeps } from './admin_deps.js';
 import { AlreadyExistsError, InvalidInputError } from './admin_errors.js';
 import { requireCredential, requireOrganization, requireUser } from './find_or_fail.js';
 
@@ -34,7 +35,7 @@ export async function issueApiCredential(
   }
   const id = randomUUID();
   const secret = generateSecret();
-  const now = nowSeconds(deps);
+  const now = unixSeconds(deps.now());
   const credential: CredentialRecord = {
     id,
     key: generateApiKey(),
@@ -65,7 +66,7 @@ export async function resetApiCredential(deps: AdminDeps, key: string): Promise<
     throw new InvalidInputError(`API key "${key}" is revoked; generate a new one`);
   }
   const secret = generateSecret();
-  const now = nowSeconds(deps);
+  const now = unixSeconds(deps.now());
   const secretCiphertext = deps.secrets.seal(secret, credential.id);
   await deps.store.credentials.replaceSecret(credential.id, secretCiphertext, now);
   return { credential: { ...credential, secretCiphertext, secretSetAt: now }, secret };

@@ -5,10 +5,11 @@ import {
   type OAuthClientRecord,
   StoreConflictError,
 } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import { checkRedirectUriForRegistration } from '../oauth/checks/redirect_uri.js';
 import { isScopeToken } from '../oauth/checks/scope.js';
 import { hashClientSecret } from '../oauth/client_secret.js';
-import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import type { AdminDeps } from './admin_deps.js';
 import { InvalidInputError, NotFoundError } from './admin_errors.js';
 import { checkName } from './check_name.js';
 
@@ -99,7 +100,7 @@ export async function registerOAuthClient(
     isPublic,
   );
   const secret = isPublic ? null : generateSecret();
-  const now = nowSeconds(deps);
+  const now = unixSeconds(deps.now());
   const client: OAuthClientRecord = {
     clientId: generateClientId(),
     name: checkName('client name', settings.name),
@@ -147,7 +148,7 @@ export async function updateOAuthClient(
   const client = await requireOAuthClient(deps, clientId);
   const isPublic = client.secretHash === null;
   const patch: { -readonly [K in keyof OAuthClientPatch]: OAuthClientPatch[K] } = {
-    updatedAt: nowSeconds(deps),
+    updatedAt: unixSeconds(deps.now()),
   };
   if (changes.name !== undefined) patch.name = checkName('client name', changes.name);
   const grantTypes =
@@ -205,7 +206,7 @@ export async function resetOAuthClientSecret(
   const secret = generateSecret();
   const updated = await deps.store.oauthClients.update(clientId, {
     secretHash: hashClientSecret(secret),
-    updatedAt: nowSeconds(deps),
+    updatedAt: unixSeconds(deps.now()),
   });
   if (!updated) throw new NotFoundError(`no OAuth client "${clientId}"`);
   return { client: updated, secret };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type OrganizationRecord, StoreConflictError } from '../../store/port.js';
-import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import { unixSeconds } from '../clock.js';
+import type { AdminDeps } from './admin_deps.js';
 import { AlreadyExistsError } from './admin_errors.js';
 import { checkName } from './check_name.js';
 import { requireOrganization } from './find_or_fail.js';
@@ -13,7 +14,7 @@ export async function createOrganization(
   const record: OrganizationRecord = {
     id: randomUUID(),
     name: checkName('organization name', name),
-    createdAt: nowSeconds(deps),
+    createdAt: unixSeconds(deps.now()),
     disabledAt: null,
   };
   try {
@@ -34,7 +35,7 @@ export async function setOrganizationDisabled(
   disabled: boolean,
 ): Promise<OrganizationRecord> {
   const organization = await requireOrganization(deps.store, name);
-  const disabledAt = disabled ? nowSeconds(deps) : null;
+  const disabledAt = disabled ? unixSeconds(deps.now()) : null;
   await deps.store.organizations.setDisabled(organization.id, disabledAt);
   return { ...organization, disabledAt };
 }

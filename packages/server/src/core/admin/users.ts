@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { StoreConflictError, type UserRecord } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import { checkPasswordPolicy } from '../passwords/check_password_policy.js';
 import { hashPassword } from '../passwords/hash_password.js';
-import { type AdminDeps, nowSeconds } from './admin_deps.js';
+import type { AdminDeps } from './admin_deps.js';
 import { AlreadyExistsError, InvalidInputError } from './admin_errors.js';
 import { checkName } from './check_name.js';
 import { requireOrganization, requireUser } from './find_or_fail.js';
@@ -31,7 +32,7 @@ export async function createUser(deps: AdminDeps, input: CreateUserInput): Promi
     if (!policy.ok) throw new InvalidInputError(policy.description);
     passwordHash = await hashPassword(input.password);
   }
-  const now = nowSeconds(deps);
+  const now = unixSeconds(deps.now());
   const user: UserRecord = {
     id: randomUUID(),
     login,
@@ -67,7 +68,7 @@ export async function addUserToOrganization(
   return deps.store.memberships.add({
     userId: user.id,
     organizationId: organization.id,
-    createdAt: nowSeconds(deps),
+    createdAt: unixSeconds(deps.now()),
   });
 }
 
@@ -83,7 +84,7 @@ export async function setUserDisabled(
   disabled: boolean,
 ): Promise<UserRecord> {
   const user = await requireUser(deps.store, login);
-  const disabledAt = disabled ? nowSeconds(deps) : null;
+  const disabledAt = disabled ? unixSeconds(deps.now()) : null;
   await deps.store.users.setDisabled(user.id, disabledAt);
   if (disabledAt !== null) {
     await Promise.all([

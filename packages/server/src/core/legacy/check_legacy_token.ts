@@ -1,7 +1,8 @@
 import type { UserRecord } from '../../store/port.js';
+import { constantTimeEqual } from '../constant_time_equal.js';
 import { findActiveSubject } from '../find_active_subject.js';
 import type { Principal } from '../principal.js';
-import { sameStamp, stampOfSecret } from '../tokens/credential_stamps.js';
+import { stampOfSecret } from '../tokens/credential_stamps.js';
 import type { LegacyDeps } from './legacy_deps.js';
 import { verifyLegacyToken } from './verify_legacy_token.js';
 
@@ -63,5 +64,7 @@ export async function checkLegacyToken(
 }
 
 function passwordUnchanged(user: UserRecord, passwordStamp: string): boolean {
-  return user.passwordHash !== null && sameStamp(stampOfSecret(user.passwordHash), passwordStamp);
+  return (
+    user.passwordHash !== null && constantTimeEqual(stampOfSecret(user.passwordHash), passwordStamp)
+  );
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { unixSeconds } from '../clock.js';
 import { credentialBindingClaims } from '../tokens/credential_binding_claims.js';
 import type { CredentialBinding } from '../tokens/credential_stamps.js';
 import type { IssuedToken } from '../tokens/issued_token.js';
@@ -39,7 +40,7 @@ export async function issueLegacyToken(
   deps: Pick<LegacyDeps, 'tokens' | 'audience' | 'tokenLifetimeSeconds'>,
   subject: LegacyTokenSubject,
 ): Promise<IssuedToken> {
-  const iat = Math.floor(deps.tokens.now() / 1000);
+  const iat = unixSeconds(deps.tokens.now());
   const exp = iat + deps.tokenLifetimeSeconds;
   const jti = randomUUID();
   const token = await signToken(deps.tokens, LEGACY_TOKEN_TYP, {

@@ -1,3 +1,4 @@
+import { unixSeconds } from '../clock.js';
 import { findActiveSubject } from '../find_active_subject.js';
 import { issueLegacyToken } from './issue_legacy_token.js';
 import type { LegacyDeps } from './legacy_deps.js';
@@ -16,7 +17,7 @@ export async function refreshLegacyToken(
   deps: LegacyDeps,
   refreshToken: string,
 ): Promise<{ readonly token: string }> {
-  const now = Math.floor(deps.tokens.now() / 1000);
+  const now = unixSeconds(deps.tokens.now());
   const record = await deps.store.legacyRefreshTokens.use(
     hashLegacyRefreshToken(refreshToken),
     now,

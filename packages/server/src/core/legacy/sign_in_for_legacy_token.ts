@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrganizationRecord, Store, UserRecord } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import { listActiveOrganizations } from '../list_active_organizations.js';
 import { signInWithPassword } from '../passwords/sign_in_with_password.js';
 import { stampOfSecret } from '../tokens/credential_stamps.js';
@@ -48,7 +49,7 @@ export async function signInForLegacyToken(
     });
     return { token };
   }
-  const now = Math.floor(deps.tokens.now() / 1000);
+  const now = unixSeconds(deps.tokens.now());
   const refresh = newLegacyRefreshToken();
   const id = randomUUID();
   // Signed first, so a signing failure leaves no refresh token row behind.

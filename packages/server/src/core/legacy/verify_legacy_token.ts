@@ -40,12 +40,10 @@ export async function verifyLegacyToken(
 ): Promise<LegacyTokenVerification> {
   const verified = await verifySignedToken(deps, token, { typ: LEGACY_TOKEN_TYP, audience });
   if (!verified.ok) return verified;
-  const { sub, org, jti, rid, pst } = verified.payload;
+  const { org, rid, pst } = verified.payload;
   const credential = readCredentialBinding(verified.payload);
   if (
-    !isNonEmptyString(sub) ||
     !isNonEmptyString(org) ||
-    !isNonEmptyString(jti) ||
     (rid !== undefined && !isNonEmptyString(rid)) ||
     (pst !== undefined && !isNonEmptyString(pst)) ||
     credential === 'invalid'
@@ -55,12 +53,12 @@ export async function verifyLegacyToken(
   return {
     ok: true,
     claims: {
-      subject: sub,
+      subject: verified.subject,
       organizationId: org,
       refreshTokenId: rid ?? null,
       credential,
       passwordStamp: pst ?? null,
-      jti,
+      jti: verified.jti,
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,
     },

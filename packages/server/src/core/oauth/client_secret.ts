@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { constantTimeEqual } from '../constant_time_equal.js';
 
 /**
  * Client secrets are 256-bit random values, so SHA-256 is enough to store them (O-1): a
@@ -10,7 +11,8 @@ export function hashClientSecret(secret: string): string {
 
 /** Compares a presented secret with the stored hash in constant time. */
 export function clientSecretMatches(storedHash: string, presented: string): boolean {
-  const a = Buffer.from(hashClientSecret(presented), 'hex');
-  const b = Buffer.from(storedHash, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(
+    Buffer.from(hashClientSecret(presented), 'hex'),
+    Buffer.from(storedHash, 'hex'),
+  );
 }

@@ -1,15 +1,10 @@
 import type { Store } from '../../store/port.js';
+import type { Sealer } from '../sealer.js';
 import type { CredentialStamps } from '../tokens/credential_stamps.js';
 import type { WsseVerifierDeps } from '../wsse/verify_username_token.js';
 import type { OAuthClientCache } from './authenticate_client.js';
 import type { RevocationSignal } from './revocation_signal.js';
 import type { TokenService } from './token_service.js';
-
-/** Seals and opens small secrets with the master keyring. */
-export interface Sealer {
-  seal(plaintext: string, associatedData: string): string;
-  open(sealed: string, associatedData: string): string;
-}
 
 /** Lifetimes and options of the token endpoint (O-5, O-9). */
 export interface GrantPolicy {
@@ -35,9 +30,4 @@ export interface GrantDeps {
   readonly now: () => number;
   /** Clients already authenticated once, while the store is unchanged (see `OAuthClientCache`). */
   readonly clientCache?: OAuthClientCache;
-}
-
-/** The grant's view of the clock, in unix seconds. */
-export function grantNow(deps: Pick<GrantDeps, 'now'>): number {
-  return Math.floor(deps.now() / 1000);
 }

@@ -1,4 +1,5 @@
 import type { OAuthClientRecord } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import { findActiveSubject } from '../find_active_subject.js';
 import { checkAccessToken } from './check_access_token.js';
 import type { GrantDeps } from './grant_deps.js';
@@ -89,7 +90,7 @@ async function introspectRefresh(
   const claims = await deps.tokens.verifyRefreshToken(token);
   if (!claims) return null;
   const record = await deps.store.refreshTokens.findByJti(claims.jti);
-  const now = Math.floor(deps.now() / 1000);
+  const now = unixSeconds(deps.now());
   if (!record || record.consumedAt !== null || now >= record.expiresAt) return null;
   const [family, subject] = await Promise.all([
     deps.store.tokenFamilies.findById(record.familyId),

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import { hashAuthorizationCode } from './hash_code.js';
 import { redirectWithParams } from './redirect_with_params.js';
 import type { AuthorizationRequest } from './validate_authorization_request.js';
@@ -16,7 +17,7 @@ export async function issueAuthorizationCode(
   request: AuthorizationRequest,
   who: { userId: string; organizationId: string },
 ): Promise<string> {
-  const now = Math.floor(deps.now() / 1000);
+  const now = unixSeconds(deps.now());
   const code = randomBytes(32).toString('base64url');
   const familyId = randomUUID();
   await deps.store.tokenFamilies.create({

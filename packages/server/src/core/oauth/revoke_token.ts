@@ -1,4 +1,5 @@
 import type { OAuthClientRecord } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import type { GrantDeps } from './grant_deps.js';
 
 /**
@@ -11,7 +12,7 @@ export async function revokeToken(
   client: OAuthClientRecord,
   token: string,
 ): Promise<void> {
-  const now = Math.floor(deps.now() / 1000);
+  const now = unixSeconds(deps.now());
   const refresh = await deps.tokens.verifyRefreshToken(token);
   if (refresh) {
     const record = await deps.store.refreshTokens.findByJti(refresh.jti);

@@ -1,4 +1,4 @@
-import type { SignedToken } from './token_service.js';
+import type { IssuedToken } from '../tokens/issued_token.js';
 
 /** The token endpoint's success body (O-6), Penneo's shape plus RFC 6749's fields. */
 export interface TokenResponse {
@@ -13,10 +13,10 @@ export interface TokenResponse {
 
 /** Builds the response; the refresh fields appear only when a refresh token was issued. */
 export function tokenResponse(
-  access: SignedToken,
+  access: IssuedToken,
   scope: string,
   now: number,
-  refresh?: SignedToken,
+  refresh?: IssuedToken,
 ): TokenResponse {
   return {
     access_token: access.token,

@@ -1,4 +1,5 @@
 import type { CredentialBinding } from '../tokens/credential_stamps.js';
+import type { IssuedToken } from '../tokens/issued_token.js';
 
 /** Claims common to the tokens keygate issues for a grant. */
 export interface TokenSubject {
@@ -12,13 +13,6 @@ export interface TokenSubject {
   readonly familyId: string | null;
   /** `cid`/`cst`: the API credential an api_keys token was made from (R-3); default none. */
   readonly credential?: CredentialBinding | null;
-}
-
-/** A signed token and when it expires (unix seconds). */
-export interface SignedToken {
-  readonly token: string;
-  readonly jti: string;
-  readonly expiresAt: number;
 }
 
 /** Verified claims of a refresh token JWT. */
@@ -51,13 +45,13 @@ export interface AccessTokenClaims {
  * key store; grants do not know about JOSE.
  */
 export interface TokenService {
-  issueAccessToken(subject: TokenSubject): Promise<SignedToken>;
+  issueAccessToken(subject: TokenSubject): Promise<IssuedToken>;
   /** Signs a refresh token for a jti the grant chose (its row is stored by the grant). */
   issueRefreshToken(
     subject: TokenSubject & { readonly familyId: string },
     jti: string,
     expiresAt: number,
-  ): Promise<SignedToken>;
+  ): Promise<IssuedToken>;
   /** Null for anything that is not a valid, unexpired keygate refresh token. */
   verifyRefreshToken(token: string): Promise<RefreshTokenClaims | null>;
   /** Null for anything that is not a valid, unexpired keygate access token for our audience. */

@@ -1,7 +1,8 @@
 import type { UserRecord } from '../../store/port.js';
-import { type AdminDeps, nowSeconds } from '../admin/admin_deps.js';
+import type { AdminDeps } from '../admin/admin_deps.js';
 import { InvalidInputError } from '../admin/admin_errors.js';
 import { requireUser } from '../admin/find_or_fail.js';
+import { unixSeconds } from '../clock.js';
 import { checkPasswordPolicy } from './check_password_policy.js';
 import { hashPassword } from './hash_password.js';
 
@@ -46,7 +47,7 @@ export async function setUserPassword(
   if (!policy.ok) throw new InvalidInputError(policy.description);
   const passwordHash = await hashPassword(password);
   await deps.store.users.setPasswordHash(user.id, passwordHash);
-  const now = nowSeconds(deps);
+  const now = unixSeconds(deps.now());
   const [revokedRefreshTokens, revokedTokenFamilies] = await Promise.all([
     deps.store.legacyRefreshTokens.revokeForUser(user.id, now),
     options.endSessions ? deps.store.tokenFamilies.revokeForUser(user.id, now) : 0,

@@ -1,7 +1,8 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { SigningKeyRecord } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import { toPublicJwk } from './public_jwk.js';
-import { keyNowSeconds, type SigningKeyDeps } from './signing_key_deps.js';
+import type { SigningKeyDeps } from './signing_key_deps.js';
 
 /** When a new key starts signing. */
 export interface CreateSigningKeyOptions {
@@ -35,7 +36,7 @@ export async function createSigningKey(
     alg: 'ES256',
     publicJwk: JSON.stringify(publicJwk),
     privateJwkSealed: deps.secrets.seal(JSON.stringify({ kty, crv, x, y, d }), kid),
-    createdAt: keyNowSeconds(deps),
+    createdAt: unixSeconds(deps.now()),
     activatesAt,
     retiredAt: null,
   };

@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Store } from '../../store/port.js';
 import { StoreVersionCache } from '../caching/store_version_cache.js';
-import type { SecretSealer } from '../wsse/stand_in_credential.js';
+import { constantTimeEqual } from '../constant_time_equal.js';
+import type { Sealer } from '../sealer.js';
 
 /** Default bound on remembered credentials. */
 const DEFAULT_CREDENTIAL_STAMP_ENTRIES = 10_000;
@@ -32,13 +33,6 @@ export function stampOfSecret(secret: string): string {
     .toString('base64url');
 }
 
-/** True when two stamps are the same, compared in constant time. */
-export function sameStamp(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /**
  * The current stamp of each API credential that is still active, looked up by credential id
  * (R-3). What it read is remembered while the store's `dataVersion` is unchanged (see
@@ -49,12 +43,12 @@ export function sameStamp(a: string, b: string): boolean {
  */
 export class CredentialStamps {
   readonly #store: Store;
-  readonly #secrets: Pick<SecretSealer, 'open'>;
+  readonly #secrets: Pick<Sealer, 'open'>;
   readonly #cache: StoreVersionCache<{ readonly stamp: string | null }>;
 
   /** @param maxEntries - how many credentials to remember (≥ 1). */
   constructor(
-    deps: { readonly store: Store; readonly secrets: Pick<SecretSealer, 'open'> },
+    deps: { readonly store: Store; readonly secrets: Pick<Sealer, 'open'> },
     maxEntries = DEFAULT_CREDENTIAL_STAMP_ENTRIES,
   ) {
     this.#store = deps.store;
@@ -81,7 +75,7 @@ export class CredentialStamps {
   /** True when the credential is still active and its secret is the one `binding` names. */
   async isCurrent(binding: CredentialBinding): Promise<boolean> {
     const stamp = await this.current(binding.id);
-    return stamp !== null && sameStamp(stamp, binding.stamp);
+    return stamp !== null && constantTimeEqual(stamp, binding.stamp);
   }
 
   async #load(id: string): Promise<string | null> {

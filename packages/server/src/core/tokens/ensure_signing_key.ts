@@ -1,7 +1,8 @@
+import { unixSeconds } from '../clock.js';
 import { createSigningKey } from './create_signing_key.js';
 import { pickSigningKey } from './pick_signing_key.js';
 import { retireSupersededKeys } from './retire_superseded_keys.js';
-import { keyNowSeconds, type SigningKeyDeps } from './signing_key_deps.js';
+import type { SigningKeyDeps } from './signing_key_deps.js';
 
 /** What `ensureSigningKey` found or made. */
 export interface EnsuredSigningKey {
@@ -19,7 +20,7 @@ export interface EnsuredSigningKey {
  * retired and keep verifying what they signed.
  */
 export async function ensureSigningKey(deps: SigningKeyDeps): Promise<EnsuredSigningKey> {
-  const now = keyNowSeconds(deps);
+  const now = unixSeconds(deps.now());
   const current = pickSigningKey(await deps.store.signingKeys.list(), now);
   if (current !== null) return { kid: current.kid, created: false };
   const created = await createSigningKey(deps, { activatesAt: now });

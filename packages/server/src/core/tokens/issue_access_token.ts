@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { unixSeconds } from '../clock.js';
 import { checkTokenRequest } from './check_token_request.js';
 import { credentialBindingClaims } from './credential_binding_claims.js';
 import type { CredentialBinding } from './credential_stamps.js';
@@ -52,7 +53,7 @@ export async function issueAccessToken(
   if (!Number.isSafeInteger(lifetime) || lifetime <= 0) {
     throw new TypeError('lifetimeSeconds must be a positive integer');
   }
-  const iat = Math.floor(deps.now() / 1000);
+  const iat = unixSeconds(deps.now());
   const exp = iat + lifetime;
   const jti = randomUUID();
   const token = await signToken(deps, ACCESS_TOKEN_TYP, {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { unixSeconds } from '../clock.js';
 import { checkTokenRequest } from './check_token_request.js';
 import type { IssuedToken } from './issued_token.js';
 import { signToken } from './sign_token.js';
@@ -39,7 +40,7 @@ export async function issueRefreshToken(
   const jti = request.jti ?? randomUUID();
   checkTokenRequest({ subject, clientId, organizationId, familyId, jti }, ['organizationId']);
   if (typeof scope !== 'string') throw new TypeError('scope must be a string');
-  const iat = Math.floor(deps.now() / 1000);
+  const iat = unixSeconds(deps.now());
   const lifetime = request.lifetimeSeconds ?? TOKEN_DEFAULTS.refreshTokenLifetimeSeconds;
   const exp = request.expiresAt ?? iat + lifetime;
   if (!Number.isSafeInteger(exp) || exp <= iat) {

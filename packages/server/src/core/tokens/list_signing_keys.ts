@@ -1,5 +1,6 @@
+import { unixSeconds } from '../clock.js';
 import { compareSigningKeys } from './compare_signing_keys.js';
-import { keyNowSeconds, type SigningKeyDeps } from './signing_key_deps.js';
+import type { SigningKeyDeps } from './signing_key_deps.js';
 import { type SigningKeyView, toSigningKeyView } from './signing_key_view.js';
 
 /**
@@ -9,7 +10,7 @@ import { type SigningKeyView, toSigningKeyView } from './signing_key_view.js';
 export async function listSigningKeys(
   deps: Pick<SigningKeyDeps, 'store' | 'now'>,
 ): Promise<SigningKeyView[]> {
-  const now = keyNowSeconds(deps);
+  const now = unixSeconds(deps.now());
   const records = [...(await deps.store.signingKeys.list())].sort(compareSigningKeys);
   return records.map((record) => toSigningKeyView(record, records, now));
 }

@@ -1,5 +1,6 @@
+import { unixSeconds } from '../clock.js';
 import { type KeyRetentionOptions, keyRetentionSeconds } from './key_retention.js';
-import { keyNowSeconds, type SigningKeyDeps } from './signing_key_deps.js';
+import type { SigningKeyDeps } from './signing_key_deps.js';
 
 /**
  * Deletes keys retired longer ago than {@link keyRetentionSeconds} (O-11: retired keys stay
@@ -9,6 +10,6 @@ export async function pruneSigningKeys(
   deps: Pick<SigningKeyDeps, 'store' | 'now'>,
   options: KeyRetentionOptions = {},
 ): Promise<number> {
-  const cutoff = keyNowSeconds(deps) - keyRetentionSeconds(options);
+  const cutoff = unixSeconds(deps.now()) - keyRetentionSeconds(options);
   return deps.store.signingKeys.deleteRetiredBefore(cutoff);
 }

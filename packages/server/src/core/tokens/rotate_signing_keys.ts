@@ -1,9 +1,10 @@
+import { unixSeconds } from '../clock.js';
 import { createSigningKey } from './create_signing_key.js';
 import type { KeyRetentionOptions } from './key_retention.js';
 import { pickSigningKey } from './pick_signing_key.js';
 import { pruneSigningKeys } from './prune_signing_keys.js';
 import { retireSupersededKeys } from './retire_superseded_keys.js';
-import { keyNowSeconds, type SigningKeyDeps } from './signing_key_deps.js';
+import type { SigningKeyDeps } from './signing_key_deps.js';
 import { type SigningKeyView, toSigningKeyView } from './signing_key_view.js';
 import { TOKEN_DEFAULTS } from './token_defaults.js';
 
@@ -39,7 +40,7 @@ export async function rotateSigningKeys(
   if (!Number.isSafeInteger(announceSeconds) || announceSeconds < 0) {
     throw new TypeError('announceSeconds must be a non-negative integer');
   }
-  const now = keyNowSeconds(deps);
+  const now = unixSeconds(deps.now());
   const current = pickSigningKey(await deps.store.signingKeys.list(), now);
   // Strictly after the current key, so the new key outranks it even when both were made in
   // the same second (`compareSigningKeys` would otherwise fall back to the kids).

@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import { type SigningKeyRecord, type Store, StoreUnavailableError } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
+import type { Sealer } from '../sealer.js';
 import { compareSigningKeys } from './compare_signing_keys.js';
 import { pickSigningKey } from './pick_signing_key.js';
 import {
@@ -22,7 +24,7 @@ export type KeyProblem = 'unsupported_alg' | 'invalid_public_key' | 'kid_mismatc
  */
 export interface SigningKeyCacheDeps extends Pick<SigningKeyDeps, 'now'> {
   readonly store: SigningKeyDeps['store'] & Pick<Store, 'dataVersion'>;
-  readonly secrets: Pick<SigningKeyDeps['secrets'], 'open'>;
+  readonly secrets: Pick<Sealer, 'open'>;
 }
 
 /** Tuning of a {@link SigningKeyCache}. */
@@ -126,11 +128,11 @@ export class SigningKeyCache {
    */
   async signingKey(): Promise<ActiveSigningKey> {
     await this.#ensureFresh();
-    let current = pickSigningKey(this.#ordered, Math.floor(this.#deps.now() / 1000));
+    let current = pickSigningKey(this.#ordered, unixSeconds(this.#deps.now()));
     if (current === null && this.#mayReloadEarly()) {
       // A key may have been created since the last load (first start in another process).
       await this.refresh();
-      current = pickSigningKey(this.#ordered, Math.floor(this.#deps.now() / 1000));
+      current = pickSigningKey(this.#ordered, unixSeconds(this.#deps.now()));
     }
     if (current === null) {
       throw new SigningKeyError(

@@ -1,20 +1,11 @@
 import type { SigningKeyRepository } from '../../store/port.js';
-
-/** Seals and opens private keys with the master keyring (W-9 scheme, O-11). */
-export interface KeySealer {
-  seal(plaintext: string, associatedData: string): string;
-  open(sealed: string, associatedData: string): string;
-}
+import type { Sealer } from '../sealer.js';
 
 /** What the signing-key operations need: the key table, the keyring and the clock. */
 export interface SigningKeyDeps {
   readonly store: { readonly signingKeys: SigningKeyRepository };
-  readonly secrets: KeySealer;
+  /** Seals and opens private keys (O-11). */
+  readonly secrets: Sealer;
   /** Epoch milliseconds. */
   readonly now: () => number;
-}
-
-/** The clock in unix seconds, as the store keeps time. */
-export function keyNowSeconds(deps: Pick<SigningKeyDeps, 'now'>): number {
-  return Math.floor(deps.now() / 1000);
 }

@@ -1,21 +1,18 @@
 import { readCredentialBinding } from './credential_binding_claims.js';
 import type { CredentialBinding } from './credential_stamps.js';
 import { isNonEmptyString } from './is_non_empty_string.js';
+import { type OAuthClientClaims, readOAuthClientClaims } from './oauth_client_claims.js';
 import type { TokenDeps } from './token_deps.js';
 import { type TokenFailure, tokenFailure } from './token_failure.js';
 import { ACCESS_TOKEN_TYP } from './token_types.js';
 import { verifySignedToken } from './verify_signed_token.js';
 
 /** The claims of a verified access token (O-10). */
-export interface AccessTokenClaims {
+export interface AccessTokenClaims extends OAuthClientClaims {
   readonly kid: string;
   readonly issuer: string;
   readonly subject: string;
   readonly audience: readonly string[];
-  readonly clientId: string;
-  readonly scope: string;
-  /** `org`, or null when the token acts in no organization (client_credentials). */
-  readonly organizationId: string | null;
   /** `fid`, or null for tokens outside a family; check it against revocations (R-3). */
   readonly familyId: string | null;
   /** `cid`/`cst`, or null; check it against the credential's current stamp (R-3). */
@@ -64,14 +61,11 @@ export async function verifyAccessToken(
       : { clockToleranceSeconds: options.clockToleranceSeconds }),
   });
   if (!verified.ok) return verified;
-  const { sub, client_id, scope, jti, org, fid } = verified.payload;
+  const client = readOAuthClientClaims(verified.payload);
+  const { fid } = verified.payload;
   const credential = readCredentialBinding(verified.payload);
   if (
-    !isNonEmptyString(sub) ||
-    !isNonEmptyString(client_id) ||
-    !isNonEmptyString(jti) ||
-    typeof scope !== 'string' ||
-    (org !== undefined && !isNonEmptyString(org)) ||
+    client === null ||
     (fid !== undefined && !isNonEmptyString(fid)) ||
     credential === 'invalid'
   ) {
@@ -82,14 +76,12 @@ export async function verifyAccessToken(
     claims: {
       kid: verified.kid,
       issuer: deps.issuer,
-      subject: sub,
+      subject: verified.subject,
       audience: verified.audience,
-      clientId: client_id,
-      scope,
-      organizationId: org ?? null,
+      ...client,
       familyId: fid ?? null,
       credential,
-      jti,
+      jti: verified.jti,
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,
     },

@@ -1,16 +1,14 @@
 import { isNonEmptyString } from './is_non_empty_string.js';
+import { type OAuthClientClaims, readOAuthClientClaims } from './oauth_client_claims.js';
 import type { TokenDeps } from './token_deps.js';
 import { type TokenFailure, tokenFailure } from './token_failure.js';
 import { REFRESH_TOKEN_TYP } from './token_types.js';
 import { verifySignedToken } from './verify_signed_token.js';
 
 /** The claims of a verified refresh token JWT (O-9). */
-export interface RefreshTokenClaims {
+export interface RefreshTokenClaims extends OAuthClientClaims {
   readonly kid: string;
   readonly subject: string;
-  readonly clientId: string;
-  readonly scope: string;
-  readonly organizationId: string | null;
   readonly familyId: string;
   /** Key of the server-side row that decides whether the token may still be used. */
   readonly jti: string;
@@ -40,27 +38,17 @@ export async function verifyRefreshToken(
     audience: deps.issuer,
   });
   if (!verified.ok) return verified;
-  const { sub, client_id, scope, jti, org, fid } = verified.payload;
-  if (
-    !isNonEmptyString(sub) ||
-    !isNonEmptyString(client_id) ||
-    !isNonEmptyString(jti) ||
-    !isNonEmptyString(fid) ||
-    typeof scope !== 'string' ||
-    (org !== undefined && !isNonEmptyString(org))
-  ) {
-    return tokenFailure('invalid_claims');
-  }
+  const client = readOAuthClientClaims(verified.payload);
+  const { fid } = verified.payload;
+  if (client === null || !isNonEmptyString(fid)) return tokenFailure('invalid_claims');
   return {
     ok: true,
     claims: {
       kid: verified.kid,
-      subject: sub,
-      clientId: client_id,
-      scope,
-      organizationId: org ?? null,
+      subject: verified.subject,
+      ...client,
       familyId: fid,
-      jti,
+      jti: verified.jti,
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,
     },

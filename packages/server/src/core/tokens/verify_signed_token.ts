@@ -1,4 +1,6 @@
 import { verify } from 'node:crypto';
+import { unixSeconds } from '../clock.js';
+import { isNonEmptyString } from './is_non_empty_string.js';
 import { TOKEN_DEFAULTS } from './token_defaults.js';
 import type { TokenDeps } from './token_deps.js';
 import { type TokenFailure, tokenFailure } from './token_failure.js';
@@ -15,11 +17,18 @@ export interface SignedTokenExpectations {
   readonly clockToleranceSeconds?: number;
 }
 
-/** A token whose signature, header and registered claims all passed. */
+/**
+ * A token whose signature, header and registered claims all passed: the claims every keygate
+ * token carries, read and type-checked, and the whole payload for each token type's own.
+ */
 export interface VerifiedToken {
   readonly ok: true;
   readonly kid: string;
   readonly payload: Readonly<Record<string, unknown>>;
+  /** `sub`, a non-empty string. */
+  readonly subject: string;
+  /** `jti`, a non-empty string. */
+  readonly jti: string;
   readonly audience: readonly string[];
   readonly issuedAt: number;
   readonly expiresAt: number;
@@ -41,7 +50,7 @@ const KEY_CARRYING_HEADERS = ['jku', 'jwk', 'x5u', 'x5c'] as const;
  * Checks, in order: size and shape; `alg` is exactly `ES256`; no `jku`, `jwk`, `x5u`, `x5c`
  * or `crit` header; `kid` names a key in keygate's own store; the ES256 signature (node:crypto
  * on the cached public `KeyObject`, IEEE P1363 `r ‖ s`, canonical base64url); `typ`; `iss`;
- * `aud`; `exp`; `nbf`; `iat` present. With `deps.verifiedTokens`, a token whose exact bytes
+ * `aud`; `exp`; `nbf`; `iat` present; `sub` and `jti` non-empty strings. With `deps.verifiedTokens`, a token whose exact bytes
  * verified before skips the parsing and the ECDSA step, as long as the same key is still
  * loaded; every check from `typ` on runs again.
  *
@@ -150,10 +159,12 @@ function checkClaims(
     return tokenFailure('invalid_claims');
   }
   const tolerance = expected.clockToleranceSeconds ?? 0;
-  const now = Math.floor(deps.now() / 1000);
+  const now = unixSeconds(deps.now());
   if (exp <= now - tolerance) return tokenFailure('expired');
   if (nbf !== undefined && nbf > now + tolerance) return tokenFailure('not_yet_valid');
-  return { ok: true, kid, payload, audience, issuedAt: iat, expiresAt: exp };
+  const { sub, jti } = payload;
+  if (!isNonEmptyString(sub) || !isNonEmptyString(jti)) return tokenFailure('invalid_claims');
+  return { ok: true, kid, payload, subject: sub, jti, audience, issuedAt: iat, expiresAt: exp };
 }
 
 function decodeJsonObject(encoded: string): Record<string, unknown> | null {

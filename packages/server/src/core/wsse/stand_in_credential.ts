@@ -1,10 +1,5 @@
 import type { CredentialRecord } from '../../store/port.js';
-
-/** Sealing, as well as opening, credential secrets (the master keyring, W-9). */
-export interface SecretSealer {
-  seal(plaintext: string, associatedData: string): string;
-  open(sealed: string, associatedData: string): string;
-}
+import type { Sealer } from '../sealer.js';
 
 const STAND_IN_ID = 'keygate-stand-in-credential';
 /** No real user has this id (ids are random), so listing or loading it finds nothing. */
@@ -12,7 +7,7 @@ export const STAND_IN_USER_ID = 'keygate-stand-in-user';
 const STAND_IN_ORGANIZATION_ID = 'keygate-stand-in-organization';
 const STAND_IN_SECRET = 'keygate-stand-in-secret-for-unknown-usernames-00000';
 
-const sealedFor = new WeakMap<SecretSealer, CredentialRecord>();
+const sealedFor = new WeakMap<Sealer, CredentialRecord>();
 
 /**
  * The credential WSSE verification works through when a Username matches nothing (W-7): an
@@ -23,7 +18,7 @@ const sealedFor = new WeakMap<SecretSealer, CredentialRecord>();
  * matching) and its user and organization do not exist.
  * @param secrets - the keyring verification opens secrets with.
  */
-export function standInCredential(secrets: SecretSealer): CredentialRecord {
+export function standInCredential(secrets: Sealer): CredentialRecord {
   const known = sealedFor.get(secrets);
   if (known !== undefined) return known;
   const credential: CredentialRecord = {

@@ -1,18 +1,20 @@
 import { decodeBase64Lenient, parseCreated, verifyPasswordDigest } from '@keygate/wsse/node';
 import type { CredentialRecord, Store } from '../../store/port.js';
+import { unixSeconds } from '../clock.js';
 import type { WssePolicyConfig } from '../config/keygate_config.js';
 import type { Principal } from '../principal.js';
+import type { Sealer } from '../sealer.js';
 import { checkCreatedWindow } from './check_created_window.js';
 import type { ActiveCheck, CredentialCache } from './credential_cache.js';
 import { replayKey } from './replay_key.js';
-import { type SecretSealer, STAND_IN_USER_ID, standInCredential } from './stand_in_credential.js';
+import { STAND_IN_USER_ID, standInCredential } from './stand_in_credential.js';
 import { type WsseFailure, wsseFailure } from './wsse_failure.js';
 
 /** What verification needs from the rest of keygate. */
 export interface WsseVerifierDeps {
   readonly store: Store;
   /** Opens credential secrets; seals the stand-in one (see `standInCredential`). */
-  readonly secrets: SecretSealer;
+  readonly secrets: Sealer;
   readonly policy: WssePolicyConfig;
   /** The clock, in epoch milliseconds (injected so tests freeze it). */
   readonly now: () => number;
@@ -118,7 +120,7 @@ export async function verifyUsernameToken(
   const fresh = await deps.store.nonces.consume(
     replayKey(matched.credential.id, nonceBytes),
     ttl,
-    Math.floor(nowMs / 1000),
+    unixSeconds(nowMs),
   );
   if (!fresh) {
     return wsseFailure(
@@ -215,7 +217,7 @@ function matchDigest(
   return matched;
 }
 
-function openSecret(secrets: SecretSealer, credential: CredentialRecord): string | null {
+function openSecret(secrets: Sealer, credential: CredentialRecord): string | null {
   try {
     return secrets.open(credential.secretCiphertext, credential.id);
   } catch {

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { unixSeconds } from '../../core/clock.js';
 import {
   type AuthorizeInteractionDeps,
   decideConsent,
   nextAuthorizeStep,
 } from '../../core/oauth/authorize_interaction.js';
-import type { Sealer } from '../../core/oauth/grant_deps.js';
 import { SignInPageError } from '../../core/oauth/sign_in_page_error.js';
 import { startSignInSession } from '../../core/oauth/sign_in_session.js';
+import type { Sealer } from '../../core/sealer.js';
 import { renderConsentPage } from '../../web/consent_page.js';
 import { renderLoginPage } from '../../web/login_page.js';
 import { PAGE_STYLESHEET } from '../../web/page_layout.js';
@@ -50,7 +51,7 @@ function queryRecord(query: string): Record<string, string | string[]> {
  * and write the page or the redirect.
  */
 export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDeps): void {
-  const nowSeconds = () => Math.floor(deps.now() / 1000);
+  const nowSeconds = () => unixSeconds(deps.now());
   const secure = deps.secureCookies;
   const page = (reply: FastifyReply, html: string) => setPageHeaders(reply).code(200).send(html);
   const redirect = (reply: FastifyReply, location: string, status: 302 | 303) =>

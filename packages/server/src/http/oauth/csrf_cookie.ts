@@ -1,5 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { constantTimeEqual } from '../../core/constant_time_equal.js';
 import { cookieOptions } from './cookie_options.js';
 
 const CSRF_COOKIE = 'kg_csrf';
@@ -20,7 +21,5 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply, secure: 
 export function csrfMatches(request: FastifyRequest, formToken: string | undefined): boolean {
   const cookie = request.cookies[CSRF_COOKIE];
   if (!cookie || !formToken) return false;
-  const a = Buffer.from(cookie);
-  const b = Buffer.from(formToken);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(cookie, formToken);
 }

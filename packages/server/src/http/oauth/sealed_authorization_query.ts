@@ -1,4 +1,4 @@
-import type { Sealer } from '../../core/oauth/grant_deps.js';
+import type { Sealer } from '../../core/sealer.js';
 
 const REQUEST_AAD = 'keygate authorization request';
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Sealer } from '../../core/oauth/grant_deps.js';
 import type { SignInSession } from '../../core/oauth/sign_in_session.js';
+import type { Sealer } from '../../core/sealer.js';
 import { cookieOptions } from './cookie_options.js';
 
 const SESSION_COOKIE = 'kg_session';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { unixSeconds } from '../../core/clock.js';
 import { DEFAULT_POSTGRES_TIMEOUT_MS, type PostgresOptions } from './postgres_options.js';
 import { postgresSessionConfig } from './postgres_session_config.js';
 
@@ -185,7 +186,7 @@ export function openPostgresDataVersion(
         unsynced += 1;
         return `unsynced:${unsynced}`;
       }
-      return `${epoch}:${count}:${Math.floor(now() / 1000)}`;
+      return `${epoch}:${count}:${unixSeconds(now())}`;
     },
     noteWrite() {
       count += 1;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import { unixSeconds } from '../../core/clock.js';
 import type { Store } from '../port.js';
 import { StoreNotReadyError, StoreUnavailableError } from '../port.js';
 import type { Database } from './database.js';
@@ -83,7 +84,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
         checkReady?.();
         await sql`select 1`.execute(db);
         // The wall clock: readiness is about now, not the injected clock of a request.
-        await nonces.consume(readinessKey, 0, Math.floor(Date.now() / 1000));
+        await nonces.consume(readinessKey, 0, unixSeconds(Date.now()));
       } catch (error) {
         throw new StoreNotReadyError(['database'], { cause: error });
       }

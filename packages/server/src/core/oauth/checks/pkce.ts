@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { PkceMethod } from '../../../store/port.js';
+import { constantTimeEqual } from '../../constant_time_equal.js';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
 const VERIFIER_OR_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -21,7 +22,5 @@ export function pkceVerifierMatches(
   if (!isPkceValue(verifier)) return false;
   const derived =
     method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
-  const a = Buffer.from(derived);
-  const b = Buffer.from(challenge);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(derived, challenge);
 }

@@ -1,8 +1,9 @@
 import type { OAuthClientRecord } from '../../../store/port.js';
+import { unixSeconds } from '../../clock.js';
 import type { CredentialBinding } from '../../tokens/credential_stamps.js';
 import { verifyUsernameToken } from '../../wsse/verify_username_token.js';
 import { formatScope, grantScope, parseScope } from '../checks/scope.js';
-import { type GrantDeps, grantNow } from '../grant_deps.js';
+import type { GrantDeps } from '../grant_deps.js';
 import { OAuthError } from '../oauth_error.js';
 import { requireGrantAllowed, requireParam, type TokenParams } from '../token_request.js';
 import { type TokenResponse, tokenResponse } from '../token_response.js';
@@ -44,7 +45,7 @@ export async function apiKeysGrant(
     familyId: null,
     credential,
   });
-  return tokenResponse(access, scope, grantNow(deps));
+  return tokenResponse(access, scope, unixSeconds(deps.now()));
 }
 
 async function boundCredential(

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OAuthClientRecord } from '../../../store/port.js';
+import { unixSeconds } from '../../clock.js';
 import { findActiveSubject } from '../../find_active_subject.js';
 import { pkceVerifierMatches } from '../checks/pkce.js';
-import { type GrantDeps, grantNow } from '../grant_deps.js';
+import type { GrantDeps } from '../grant_deps.js';
 import { hashAuthorizationCode } from '../hash_code.js';
 import { OAuthError } from '../oauth_error.js';
 import { requireGrantAllowed, requireParam, type TokenParams } from '../token_request.js';
@@ -22,7 +23,7 @@ export async function authorizationCodeGrant(
 ): Promise<TokenResponse> {
   requireGrantAllowed(client, 'authorization_code');
   const code = requireParam(params, 'code');
-  const now = grantNow(deps);
+  const now = unixSeconds(deps.now());
   const consumption = await deps.store.authorizationCodes.consume(hashAuthorizationCode(code), now);
   if (consumption.outcome === 'unknown') {
     throw new OAuthError('invalid_grant', 'the authorization code is invalid');

@@ -1,6 +1,7 @@
 import type { OAuthClientRecord } from '../../../store/port.js';
+import { unixSeconds } from '../../clock.js';
 import { formatScope, grantScope, parseScope } from '../checks/scope.js';
-import { type GrantDeps, grantNow } from '../grant_deps.js';
+import type { GrantDeps } from '../grant_deps.js';
 import { OAuthError } from '../oauth_error.js';
 import { requireGrantAllowed, type TokenParams } from '../token_request.js';
 import { type TokenResponse, tokenResponse } from '../token_response.js';
@@ -22,5 +23,5 @@ export async function clientCredentialsGrant(
     organizationId: null,
     familyId: null,
   });
-  return tokenResponse(access, scope, grantNow(deps));
+  return tokenResponse(access, scope, unixSeconds(deps.now()));
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OAuthClientRecord, RefreshTokenRecord } from '../../../store/port.js';
+import { unixSeconds } from '../../clock.js';
 import { findActiveSubject } from '../../find_active_subject.js';
 import { formatScope, grantScope, parseScope } from '../checks/scope.js';
-import { type GrantDeps, grantNow } from '../grant_deps.js';
+import type { GrantDeps } from '../grant_deps.js';
 import { OAuthError } from '../oauth_error.js';
 import { requireGrantAllowed, requireParam, type TokenParams } from '../token_request.js';
 import { type TokenResponse, tokenResponse } from '../token_response.js';
@@ -25,7 +26,7 @@ export async function refreshTokenGrant(
 ): Promise<TokenResponse> {
   requireGrantAllowed(client, 'refresh_token');
   const presented = requireParam(params, 'refresh_token');
-  const now = grantNow(deps);
+  const now = unixSeconds(deps.now());
   const claims = await deps.tokens.verifyRefreshToken(presented);
   if (!claims || claims.clientId !== client.clientId) {
     throw new OAuthError('invalid_grant', 'the refresh token is invalid or expired');

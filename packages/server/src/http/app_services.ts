@@ -1,6 +1,6 @@
 import type { LegacyDeps } from '../core/legacy/legacy_deps.js';
 import type { GrantDeps } from '../core/oauth/grant_deps.js';
-import type { SigningKeyCache } from '../core/tokens/signing_key_cache.js';
+import type { SigningKeyCache } from '../core/signing_keys/signing_key_cache.js';
 import type { AuthenticationDeps } from './api/authenticate_request.js';
 import type { AppDeps } from './app_deps.js';
 import type { AuthorizeRouteDeps } from './oauth/authorize_routes.js';

@@ -3,9 +3,9 @@ import { AccessTokenCheckCache } from '../core/oauth/access_token_check_cache.js
 import { OAuthClientCache } from '../core/oauth/authenticate_client.js';
 import type { AccessTokenCheckOutcome } from '../core/oauth/check_access_token.js';
 import type { GrantDeps } from '../core/oauth/grant_deps.js';
+import { SigningKeyCache } from '../core/signing_keys/signing_key_cache.js';
 import { createTokenService } from '../core/tokens/create_token_service.js';
 import { CredentialStamps } from '../core/tokens/credential_stamps.js';
-import { SigningKeyCache } from '../core/tokens/signing_key_cache.js';
 import { VerifiedTokenCache } from '../core/tokens/verified_token_cache.js';
 import { CredentialCache } from '../core/wsse/credential_cache.js';
 import type { WssePrincipal, WsseVerifierDeps } from '../core/wsse/verify_username_token.js';

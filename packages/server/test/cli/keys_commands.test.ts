@@ -9,7 +9,7 @@ import {
   type KeysRuntimeRunner,
   registerKeysCommands,
 } from '../../src/cli/commands/keys_commands.js';
-import { ensureSigningKey } from '../../src/core/tokens/ensure_signing_key.js';
+import { ensureSigningKey } from '../../src/core/signing_keys/ensure_signing_key.js';
 import { createTokenWorld, START_MS, type TokenWorld } from '../core/tokens/token_fixtures.js';
 import { runCliInProcess } from '../support/run_cli_in_process.js';
 

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { rotateSigningKeys } from '../../src/core/tokens/rotate_signing_keys.js';
+import { rotateSigningKeys } from '../../src/core/signing_keys/rotate_signing_keys.js';
 import { get } from '../support/http_client.js';
 import { createClient, type TestClient } from '../support/oauth_fixtures.js';
 import { startTestServer, type TestServer } from '../support/start_test_server.js';

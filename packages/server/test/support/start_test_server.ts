@@ -9,7 +9,7 @@ import { createOrganization } from '../../src/core/admin/organizations.js';
 import { createUser } from '../../src/core/admin/users.js';
 import type { KeygateConfig } from '../../src/core/config/keygate_config.js';
 import { type RawConfig, validateConfig } from '../../src/core/config/validate_config.js';
-import { ensureSigningKey } from '../../src/core/tokens/ensure_signing_key.js';
+import { ensureSigningKey } from '../../src/core/signing_keys/ensure_signing_key.js';
 import { buildApp } from '../../src/http/build_app.js';
 import { composeServices } from '../../src/runtime/compose_services.js';
 import { findFreePort } from '../../src/runtime/find_free_port.js';

@@ -1,9 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { unixSeconds } from '../../core/clock.js';
-import { listSigningKeys } from '../../core/tokens/list_signing_keys.js';
-import { rotateSigningKeys } from '../../core/tokens/rotate_signing_keys.js';
-import type { SigningKeyDeps } from '../../core/tokens/signing_key_deps.js';
-import type { SigningKeyView } from '../../core/tokens/signing_key_view.js';
+import { rotateSigningKeys } from '../../core/signing_keys/rotate_signing_keys.js';
+import type { SigningKeyDeps } from '../../core/signing_keys/signing_key_deps.js';
+import type { SigningKeyView } from '../../core/signing_keys/signing_key_view.js';
+import { listSigningKeys } from '../../core/signing_keys/signing_key_view.js';
 import { TOKEN_DEFAULTS } from '../../core/tokens/token_defaults.js';
 import { type CliIo, emit, withRuntime } from '../cli_io.js';
 import { formatTable } from '../format_table.js';

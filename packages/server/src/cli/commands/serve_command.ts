@@ -3,7 +3,7 @@ import { ensureInitialAdmin, type InitialAdmin } from '../../core/admin/ensure_i
 import { unixSeconds } from '../../core/clock.js';
 import { configWarnings } from '../../core/config/config_warnings.js';
 import { requireUsableIssuer } from '../../core/config/require_usable_issuer.js';
-import { ensureSigningKey } from '../../core/tokens/ensure_signing_key.js';
+import { ensureSigningKey } from '../../core/signing_keys/ensure_signing_key.js';
 import { buildApp } from '../../http/build_app.js';
 import { composeServices } from '../../runtime/compose_services.js';
 import { dataDirWarnings } from '../../runtime/data_dir_warnings.js';

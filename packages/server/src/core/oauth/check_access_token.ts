@@ -1,8 +1,9 @@
 import type { Store } from '../../store/port.js';
 import { findActiveSubject } from '../find_active_subject.js';
 import type { CredentialStamps } from '../tokens/credential_stamps.js';
+import type { AccessTokenClaims } from '../tokens/verify_access_token.js';
 import type { AccessTokenCheckCache } from './access_token_check_cache.js';
-import type { AccessTokenClaims, TokenService } from './token_service.js';
+import type { TokenService } from './token_service.js';
 
 /** Why a Bearer token was refused. */
 export type AccessTokenFailure = 'invalid_token' | 'revoked' | 'subject_disabled';

@@ -17,7 +17,7 @@ export type IntrospectionResponse =
       readonly exp: number;
       readonly iat: number;
       readonly iss?: string;
-      readonly aud?: string;
+      readonly aud?: string | readonly string[];
       readonly jti: string;
       readonly org?: string;
       readonly username?: string;
@@ -76,7 +76,7 @@ async function introspectAccess(
     exp: claims.expiresAt,
     iat: claims.issuedAt,
     iss: claims.issuer,
-    aud: claims.audience,
+    aud: claims.audience.length === 1 ? claims.audience[0] : [...claims.audience],
     jti: claims.jti,
     ...(claims.organizationId ? { org: claims.organizationId } : {}),
     ...(user ? { username: user.login } : {}),

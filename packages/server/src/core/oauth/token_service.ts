@@ -1,5 +1,7 @@
 import type { CredentialBinding } from '../tokens/credential_stamps.js';
 import type { IssuedToken } from '../tokens/issued_token.js';
+import type { AccessTokenClaims } from '../tokens/verify_access_token.js';
+import type { RefreshTokenClaims } from '../tokens/verify_refresh_token.js';
 
 /** Claims common to the tokens keygate issues for a grant. */
 export interface TokenSubject {
@@ -13,30 +15,6 @@ export interface TokenSubject {
   readonly familyId: string | null;
   /** `cid`/`cst`: the API credential an api_keys token was made from (R-3); default none. */
   readonly credential?: CredentialBinding | null;
-}
-
-/** Verified claims of a refresh token JWT. */
-export interface RefreshTokenClaims {
-  readonly jti: string;
-  readonly clientId: string;
-  readonly subject: string;
-  readonly expiresAt: number;
-}
-
-/** Verified claims of an access token (O-10). */
-export interface AccessTokenClaims {
-  readonly jti: string;
-  readonly subject: string;
-  readonly clientId: string;
-  readonly scope: string;
-  readonly organizationId: string | null;
-  readonly familyId: string | null;
-  /** The API credential the token was made from, or null. */
-  readonly credential: CredentialBinding | null;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-  readonly issuer: string;
-  readonly audience: string;
 }
 
 /**

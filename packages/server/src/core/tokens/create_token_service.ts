@@ -53,26 +53,12 @@ export function createTokenService(
     async verifyRefreshToken(token) {
       const result = await verifyRefreshToken(deps, token);
       if (!result.ok) return null;
-      const { jti, clientId, subject, expiresAt } = result.claims;
-      return { jti, clientId, subject, expiresAt };
+      return result.claims;
     },
     async verifyAccessToken(token) {
       const result = await verifyAccessToken(deps, token, { audience });
       if (!result.ok) return null;
-      const { claims } = result;
-      return {
-        jti: claims.jti,
-        subject: claims.subject,
-        clientId: claims.clientId,
-        scope: claims.scope,
-        organizationId: claims.organizationId,
-        familyId: claims.familyId,
-        credential: claims.credential,
-        issuedAt: claims.issuedAt,
-        expiresAt: claims.expiresAt,
-        issuer: claims.issuer,
-        audience,
-      };
+      return result.claims;
     },
   };
 }

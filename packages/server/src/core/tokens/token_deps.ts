@@ -1,4 +1,4 @@
-import type { SigningKeyCache } from './signing_key_cache.js';
+import type { SigningKeyCache } from '../signing_keys/signing_key_cache.js';
 import type { VerifiedTokenCache } from './verified_token_cache.js';
 
 /** What issuing and verifying tokens need (O-9, O-10). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeBase64Lenient, parseCreated, verifyPasswordDigest } from '@keygate/wsse/node';
 import type { CredentialRecord, Store } from '../../store/port.js';
 import { unixSeconds } from '../clock.js';
@@ -6,7 +7,6 @@ import type { Principal } from '../principal.js';
 import type { Sealer } from '../sealer.js';
 import { checkCreatedWindow } from './check_created_window.js';
 import type { ActiveCheck, CredentialCache } from './credential_cache.js';
-import { replayKey } from './replay_key.js';
 import { STAND_IN_USER_ID, standInCredential } from './stand_in_credential.js';
 import { type WsseFailure, wsseFailure } from './wsse_failure.js';
 
@@ -262,4 +262,13 @@ async function checkActive(
       scheme: 'wsse',
     },
   };
+}
+
+/**
+ * The replay-store key for a nonce (W-6): sha256(credential id ‖ decoded nonce), hex.
+ * Scoped per credential, shared by the X-WSSE check and the api_keys grant, and fixed-length
+ * whatever the nonce size.
+ */
+function replayKey(credentialId: string, nonceBytes: Uint8Array): string {
+  return createHash('sha256').update(credentialId).update(nonceBytes).digest('hex');
 }

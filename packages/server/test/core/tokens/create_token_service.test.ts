@@ -1,8 +1,8 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TokenService } from '../../../src/core/oauth/token_service.js';
+import { ensureSigningKey } from '../../../src/core/signing_keys/ensure_signing_key.js';
 import { createTokenService } from '../../../src/core/tokens/create_token_service.js';
-import { ensureSigningKey } from '../../../src/core/tokens/ensure_signing_key.js';
 import {
   ALICE,
   AUDIENCE,
@@ -39,6 +39,7 @@ describe('createTokenService (the grants’ TokenService)', () => {
       fid: 'family-1',
     });
     expect(await service.verifyAccessToken(access.token)).toEqual({
+      kid: expect.any(String),
       jti: access.jti,
       subject: ALICE.subject,
       clientId: ALICE.clientId,
@@ -49,7 +50,7 @@ describe('createTokenService (the grants’ TokenService)', () => {
       issuedAt: NOW,
       expiresAt: NOW + 3600,
       issuer: ISSUER,
-      audience: ISSUER,
+      audience: [ISSUER],
     });
   });
 
@@ -57,9 +58,14 @@ describe('createTokenService (the grants’ TokenService)', () => {
     const refresh = await service.issueRefreshToken(SUBJECT, 'row-1', NOW + 100);
     expect(refresh).toMatchObject({ jti: 'row-1', expiresAt: NOW + 100 });
     expect(await service.verifyRefreshToken(refresh.token)).toEqual({
+      kid: expect.any(String),
       jti: 'row-1',
       clientId: ALICE.clientId,
       subject: ALICE.subject,
+      scope: ALICE.scope,
+      organizationId: ALICE.organizationId,
+      familyId: 'family-1',
+      issuedAt: NOW,
       expiresAt: NOW + 100,
     });
     const access = await service.issueAccessToken(SUBJECT);
@@ -81,7 +87,7 @@ describe('createTokenService (the grants’ TokenService)', () => {
     });
     expect(decodeJwt(access.token)).toMatchObject({ aud: AUDIENCE, exp: NOW + 600 });
     expect(await custom.verifyAccessToken(access.token)).toMatchObject({
-      audience: AUDIENCE,
+      audience: [AUDIENCE],
       organizationId: null,
       familyId: null,
     });

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ensureSigningKey } from '../../../src/core/tokens/ensure_signing_key.js';
+import { ensureSigningKey } from '../../../src/core/signing_keys/ensure_signing_key.js';
 import { issueAccessToken } from '../../../src/core/tokens/issue_access_token.js';
 import { issueRefreshToken } from '../../../src/core/tokens/issue_refresh_token.js';
 import {

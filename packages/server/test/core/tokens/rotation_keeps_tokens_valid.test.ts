@@ -1,9 +1,9 @@
 import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ensureSigningKey } from '../../../src/core/tokens/ensure_signing_key.js';
+import { ensureSigningKey } from '../../../src/core/signing_keys/ensure_signing_key.js';
+import { rotateSigningKeys } from '../../../src/core/signing_keys/rotate_signing_keys.js';
 import { issueAccessToken } from '../../../src/core/tokens/issue_access_token.js';
 import { issueRefreshToken } from '../../../src/core/tokens/issue_refresh_token.js';
-import { rotateSigningKeys } from '../../../src/core/tokens/rotate_signing_keys.js';
 import { verifyAccessToken } from '../../../src/core/tokens/verify_access_token.js';
 import { verifyRefreshToken } from '../../../src/core/tokens/verify_refresh_token.js';
 import { ALICE, AUDIENCE, createTokenWorld, START_MS, secondProcess } from './token_fixtures.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { SigningKeyCache } from '../../../src/core/tokens/signing_key_cache.js';
-import type { SigningKeyDeps } from '../../../src/core/tokens/signing_key_deps.js';
+import { SigningKeyCache } from '../../../src/core/signing_keys/signing_key_cache.js';
+import type { SigningKeyDeps } from '../../../src/core/signing_keys/signing_key_deps.js';
 import type { TokenDeps } from '../../../src/core/tokens/token_deps.js';
 import { VerifiedTokenCache } from '../../../src/core/tokens/verified_token_cache.js';
 import { MasterKeyring } from '../../../src/secrets/master_keyring.js';

@@ -13,7 +13,7 @@ import {
   SIGN_IN_PAGE_ERROR_STATUS,
   SignInPageError,
 } from '../../../src/core/oauth/sign_in_page_error.js';
-import { SigningKeyError } from '../../../src/core/tokens/signing_key_error.js';
+import { SigningKeyError } from '../../../src/core/signing_keys/signing_key_error.js';
 import { installErrorHandler } from '../../../src/http/errors/install_error_handler.js';
 import { RequestError } from '../../../src/http/errors/request_error.js';
 import type { ErrorScheme } from '../../../src/http/errors/write_error.js';

@@ -1,5 +1,5 @@
-import { compareSigningKeys } from './compare_signing_keys.js';
 import type { SigningKeyDeps } from './signing_key_deps.js';
+import { compareSigningKeys } from './signing_key_status.js';
 
 /**
  * Records `retiredAt` on every key that a higher-ranked key (see `compareSigningKeys`) takes

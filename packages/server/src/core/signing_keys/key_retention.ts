@@ -1,4 +1,6 @@
-import { TOKEN_DEFAULTS } from './token_defaults.js';
+import { unixSeconds } from '../clock.js';
+import { TOKEN_DEFAULTS } from '../tokens/token_defaults.js';
+import type { SigningKeyDeps } from './signing_key_deps.js';
 
 /** Lifetimes of the tokens a key may have signed, which bound how long it stays published. */
 export interface KeyRetentionOptions {
@@ -31,4 +33,16 @@ export function keyRetentionSeconds(options: KeyRetentionOptions = {}): number {
     }
   }
   return Math.max(accessTokenLifetimeSeconds, refreshTokenLifetimeSeconds) + graceSeconds;
+}
+
+/**
+ * Deletes keys retired longer ago than {@link keyRetentionSeconds} (O-11: retired keys stay
+ * published until every token they signed has expired). Returns how many were deleted.
+ */
+export async function pruneSigningKeys(
+  deps: Pick<SigningKeyDeps, 'store' | 'now'>,
+  options: KeyRetentionOptions = {},
+): Promise<number> {
+  const cutoff = unixSeconds(deps.now()) - keyRetentionSeconds(options);
+  return deps.store.signingKeys.deleteRetiredBefore(cutoff);
 }

@@ -1,5 +1,11 @@
 import type { SigningKeyRecord } from '../../store/port.js';
-import { type SigningKeyStatus, signingKeyStatus } from './signing_key_status.js';
+import { unixSeconds } from '../clock.js';
+import type { SigningKeyDeps } from './signing_key_deps.js';
+import {
+  compareSigningKeys,
+  type SigningKeyStatus,
+  signingKeyStatus,
+} from './signing_key_status.js';
 
 /** What may be shown about a signing key: never its private part, sealed or not. */
 export interface SigningKeyView {
@@ -28,4 +34,16 @@ export function toSigningKeyView(
     activatesAt: record.activatesAt,
     retiredAt: record.retiredAt,
   };
+}
+
+/**
+ * Every stored signing key with its status now (`keygate keys list`), in signing order:
+ * oldest first, the last pending key last. Never returns key material.
+ */
+export async function listSigningKeys(
+  deps: Pick<SigningKeyDeps, 'store' | 'now'>,
+): Promise<SigningKeyView[]> {
+  const now = unixSeconds(deps.now());
+  const records = [...(await deps.store.signingKeys.list())].sort(compareSigningKeys);
+  return records.map((record) => toSigningKeyView(record, records, now));
 }

@@ -1,12 +1,12 @@
 import { calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createSigningKey } from '../../../src/core/tokens/create_signing_key.js';
-import { ensureSigningKey } from '../../../src/core/tokens/ensure_signing_key.js';
-import { listSigningKeys } from '../../../src/core/tokens/list_signing_keys.js';
-import { pruneSigningKeys } from '../../../src/core/tokens/prune_signing_keys.js';
-import { rotateSigningKeys } from '../../../src/core/tokens/rotate_signing_keys.js';
+import { createSigningKey } from '../../../src/core/signing_keys/create_signing_key.js';
+import { ensureSigningKey } from '../../../src/core/signing_keys/ensure_signing_key.js';
+import { pruneSigningKeys } from '../../../src/core/signing_keys/key_retention.js';
+import { rotateSigningKeys } from '../../../src/core/signing_keys/rotate_signing_keys.js';
+import { listSigningKeys } from '../../../src/core/signing_keys/signing_key_view.js';
 import { SecretUnsealError } from '../../../src/secrets/secret_unseal_error.js';
-import { createTokenWorld, START_MS } from './token_fixtures.js';
+import { createTokenWorld, START_MS } from '../tokens/token_fixtures.js';
 
 const NOW = START_MS / 1000;
 

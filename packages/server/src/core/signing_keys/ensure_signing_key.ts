@@ -1,8 +1,8 @@
 import { unixSeconds } from '../clock.js';
 import { createSigningKey } from './create_signing_key.js';
-import { pickSigningKey } from './pick_signing_key.js';
 import { retireSupersededKeys } from './retire_superseded_keys.js';
 import type { SigningKeyDeps } from './signing_key_deps.js';
+import { pickSigningKey } from './signing_key_status.js';
 
 /** What `ensureSigningKey` found or made. */
 export interface EnsuredSigningKey {

@@ -1,12 +1,12 @@
 import { unixSeconds } from '../clock.js';
+import { TOKEN_DEFAULTS } from '../tokens/token_defaults.js';
 import { createSigningKey } from './create_signing_key.js';
 import type { KeyRetentionOptions } from './key_retention.js';
-import { pickSigningKey } from './pick_signing_key.js';
-import { pruneSigningKeys } from './prune_signing_keys.js';
+import { pruneSigningKeys } from './key_retention.js';
 import { retireSupersededKeys } from './retire_superseded_keys.js';
 import type { SigningKeyDeps } from './signing_key_deps.js';
+import { pickSigningKey } from './signing_key_status.js';
 import { type SigningKeyView, toSigningKeyView } from './signing_key_view.js';
-import { TOKEN_DEFAULTS } from './token_defaults.js';
 
 /** How to rotate, and the token lifetimes that decide when old keys may go. */
 export interface RotateSigningKeysOptions extends KeyRetentionOptions {

@@ -3,8 +3,7 @@ import { calculateJwkThumbprint } from 'jose';
 import { type SigningKeyRecord, type Store, StoreUnavailableError } from '../../store/port.js';
 import { unixSeconds } from '../clock.js';
 import type { Sealer } from '../sealer.js';
-import { compareSigningKeys } from './compare_signing_keys.js';
-import { pickSigningKey } from './pick_signing_key.js';
+import { TOKEN_DEFAULTS } from '../tokens/token_defaults.js';
 import {
   type Es256PublicJwk,
   type PublishedJwk,
@@ -13,7 +12,7 @@ import {
 } from './public_jwk.js';
 import type { SigningKeyDeps } from './signing_key_deps.js';
 import { SigningKeyError } from './signing_key_error.js';
-import { TOKEN_DEFAULTS } from './token_defaults.js';
+import { compareSigningKeys, pickSigningKey } from './signing_key_status.js';
 
 /** Why a stored key was left out of the cache (it neither signs nor verifies). */
 export type KeyProblem = 'unsupported_alg' | 'invalid_public_key' | 'kid_mismatch';

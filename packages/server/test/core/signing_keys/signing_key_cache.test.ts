@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSigningKey } from '../../../src/core/tokens/create_signing_key.js';
-import { ensureSigningKey } from '../../../src/core/tokens/ensure_signing_key.js';
+import { createSigningKey } from '../../../src/core/signing_keys/create_signing_key.js';
+import { ensureSigningKey } from '../../../src/core/signing_keys/ensure_signing_key.js';
+import { rotateSigningKeys } from '../../../src/core/signing_keys/rotate_signing_keys.js';
+import { SigningKeyCache } from '../../../src/core/signing_keys/signing_key_cache.js';
+import { SigningKeyError } from '../../../src/core/signing_keys/signing_key_error.js';
 import { issueAccessToken } from '../../../src/core/tokens/issue_access_token.js';
-import { rotateSigningKeys } from '../../../src/core/tokens/rotate_signing_keys.js';
-import { SigningKeyCache } from '../../../src/core/tokens/signing_key_cache.js';
-import { SigningKeyError } from '../../../src/core/tokens/signing_key_error.js';
 import { verifyAccessToken } from '../../../src/core/tokens/verify_access_token.js';
 import { type SigningKeyRecord, StoreUnavailableError } from '../../../src/store/port.js';
 import { createScratchSqliteStore } from '../../support/scratch_sqlite_store.js';
@@ -15,7 +15,7 @@ import {
   START_MS,
   secondProcess,
   type TokenWorld,
-} from './token_fixtures.js';
+} from '../tokens/token_fixtures.js';
 
 const NOW = START_MS / 1000;
 

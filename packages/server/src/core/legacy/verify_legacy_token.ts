@@ -4,11 +4,14 @@ import { isNonEmptyString } from '../tokens/is_non_empty_string.js';
 import type { TokenDeps } from '../tokens/token_deps.js';
 import { type TokenFailure, tokenFailure } from '../tokens/token_failure.js';
 import { LEGACY_TOKEN_TYP } from '../tokens/token_types.js';
-import { verifySignedToken } from '../tokens/verify_signed_token.js';
+import {
+  type SignedTokenClaims,
+  signedTokenClaims,
+  verifySignedToken,
+} from '../tokens/verify_signed_token.js';
 
 /** The claims of a verified legacy JWT (L-2). */
-export interface LegacyTokenClaims {
-  readonly subject: string;
+export interface LegacyTokenClaims extends SignedTokenClaims {
   readonly organizationId: string;
   /** `rid`, or null when the token was made without a refresh token. */
   readonly refreshTokenId: string | null;
@@ -16,9 +19,6 @@ export interface LegacyTokenClaims {
   readonly credential: CredentialBinding | null;
   /** `pst`, or null when the token was not made by a password sign-in. */
   readonly passwordStamp: string | null;
-  readonly jti: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
 }
 
 /** The outcome of {@link verifyLegacyToken}. */
@@ -53,14 +53,11 @@ export async function verifyLegacyToken(
   return {
     ok: true,
     claims: {
-      subject: verified.subject,
+      ...signedTokenClaims(verified),
       organizationId: org,
       refreshTokenId: rid ?? null,
       credential,
       passwordStamp: pst ?? null,
-      jti: verified.jti,
-      issuedAt: verified.issuedAt,
-      expiresAt: verified.expiresAt,
     },
   };
 }

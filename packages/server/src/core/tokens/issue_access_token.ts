@@ -4,6 +4,7 @@ import { checkTokenRequest } from './check_token_request.js';
 import { credentialBindingClaims } from './credential_binding_claims.js';
 import type { CredentialBinding } from './credential_stamps.js';
 import type { IssuedToken } from './issued_token.js';
+import { oauthClientClaimsPayload } from './oauth_client_claims.js';
 import { signToken } from './sign_token.js';
 import { TOKEN_DEFAULTS } from './token_defaults.js';
 import type { TokenDeps } from './token_deps.js';
@@ -60,9 +61,7 @@ export async function issueAccessToken(
     iss: deps.issuer,
     sub: subject,
     aud: audience,
-    client_id: clientId,
-    scope,
-    ...(organizationId === null ? {} : { org: organizationId }),
+    ...oauthClientClaimsPayload({ clientId, scope, organizationId }),
     iat,
     exp,
     jti,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { unixSeconds } from '../clock.js';
 import { checkTokenRequest } from './check_token_request.js';
 import type { IssuedToken } from './issued_token.js';
+import { oauthClientClaimsPayload } from './oauth_client_claims.js';
 import { signToken } from './sign_token.js';
 import { TOKEN_DEFAULTS } from './token_defaults.js';
 import type { TokenDeps } from './token_deps.js';
@@ -50,9 +51,7 @@ export async function issueRefreshToken(
     iss: deps.issuer,
     sub: subject,
     aud: deps.issuer,
-    client_id: clientId,
-    scope,
-    ...(organizationId === null ? {} : { org: organizationId }),
+    ...oauthClientClaimsPayload({ clientId, scope, organizationId }),
     iat,
     exp,
     jti,

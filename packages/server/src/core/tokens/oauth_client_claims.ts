@@ -24,3 +24,13 @@ export function readOAuthClientClaims(payload: {
   if (org !== undefined && !isNonEmptyString(org)) return null;
   return { clientId: client_id, scope, organizationId: org ?? null };
 }
+
+/** The payload claims `client_id`, `scope` and `org` (left out when null) for `claims`. */
+export function oauthClientClaimsPayload(claims: OAuthClientClaims): Record<string, string> {
+  const { clientId, scope, organizationId } = claims;
+  return {
+    client_id: clientId,
+    scope,
+    ...(organizationId === null ? {} : { org: organizationId }),
+  };
+}

@@ -5,21 +5,20 @@ import { type OAuthClientClaims, readOAuthClientClaims } from './oauth_client_cl
 import type { TokenDeps } from './token_deps.js';
 import { type TokenFailure, tokenFailure } from './token_failure.js';
 import { ACCESS_TOKEN_TYP } from './token_types.js';
-import { verifySignedToken } from './verify_signed_token.js';
+import {
+  type SignedTokenClaims,
+  signedTokenClaims,
+  verifySignedToken,
+} from './verify_signed_token.js';
 
 /** The claims of a verified access token (O-10). */
-export interface AccessTokenClaims extends OAuthClientClaims {
-  readonly kid: string;
+export interface AccessTokenClaims extends SignedTokenClaims, OAuthClientClaims {
   readonly issuer: string;
-  readonly subject: string;
   readonly audience: readonly string[];
   /** `fid`, or null for tokens outside a family; check it against revocations (R-3). */
   readonly familyId: string | null;
   /** `cid`/`cst`, or null; check it against the credential's current stamp (R-3). */
   readonly credential: CredentialBinding | null;
-  readonly jti: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
 }
 
 /** The outcome of {@link verifyAccessToken}. */
@@ -74,16 +73,12 @@ export async function verifyAccessToken(
   return {
     ok: true,
     claims: {
-      kid: verified.kid,
+      ...signedTokenClaims(verified),
       issuer: deps.issuer,
-      subject: verified.subject,
       audience: verified.audience,
       ...client,
       familyId: fid ?? null,
       credential,
-      jti: verified.jti,
-      issuedAt: verified.issuedAt,
-      expiresAt: verified.expiresAt,
     },
   };
 }

@@ -3,17 +3,16 @@ import { type OAuthClientClaims, readOAuthClientClaims } from './oauth_client_cl
 import type { TokenDeps } from './token_deps.js';
 import { type TokenFailure, tokenFailure } from './token_failure.js';
 import { REFRESH_TOKEN_TYP } from './token_types.js';
-import { verifySignedToken } from './verify_signed_token.js';
+import {
+  type SignedTokenClaims,
+  signedTokenClaims,
+  verifySignedToken,
+} from './verify_signed_token.js';
 
 /** The claims of a verified refresh token JWT (O-9). */
-export interface RefreshTokenClaims extends OAuthClientClaims {
-  readonly kid: string;
-  readonly subject: string;
+export interface RefreshTokenClaims extends SignedTokenClaims, OAuthClientClaims {
+  /** `fid`. The `jti` keys the server-side row that decides whether it may still be used. */
   readonly familyId: string;
-  /** Key of the server-side row that decides whether the token may still be used. */
-  readonly jti: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
 }
 
 /** The outcome of {@link verifyRefreshToken}. */
@@ -43,14 +42,6 @@ export async function verifyRefreshToken(
   if (client === null || !isNonEmptyString(fid)) return tokenFailure('invalid_claims');
   return {
     ok: true,
-    claims: {
-      kid: verified.kid,
-      subject: verified.subject,
-      ...client,
-      familyId: fid,
-      jti: verified.jti,
-      issuedAt: verified.issuedAt,
-      expiresAt: verified.expiresAt,
-    },
+    claims: { ...signedTokenClaims(verified), ...client, familyId: fid },
   };
 }

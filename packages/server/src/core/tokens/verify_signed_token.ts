@@ -21,6 +21,26 @@ export interface SignedTokenExpectations {
  * A token whose signature, header and registered claims all passed: the claims every keygate
  * token carries, read and type-checked, and the whole payload for each token type's own.
  */
+/** The claims every keygate JWT carries, as every verifier returns them. */
+export interface SignedTokenClaims {
+  /** The signing key's id. */
+  readonly kid: string;
+  /** `sub`. */
+  readonly subject: string;
+  /** `jti`. */
+  readonly jti: string;
+  /** `iat`, unix seconds. */
+  readonly issuedAt: number;
+  /** `exp`, unix seconds. */
+  readonly expiresAt: number;
+}
+
+/** The {@link SignedTokenClaims} of a verified token. */
+export function signedTokenClaims(verified: VerifiedToken): SignedTokenClaims {
+  const { kid, subject, jti, issuedAt, expiresAt } = verified;
+  return { kid, subject, jti, issuedAt, expiresAt };
+}
+
 export interface VerifiedToken {
   readonly ok: true;
   readonly kid: string;

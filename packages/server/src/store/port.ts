@@ -277,7 +277,16 @@ export interface AuthorizationCodeRecord {
 
 /** Outcome of consuming an authorization code. */
 export type CodeConsumption =
-  | { readonly outcome: 'consumed'; readonly record: AuthorizationCodeRecord }
+  | {
+      readonly outcome: 'consumed';
+      readonly record: AuthorizationCodeRecord;
+      /**
+       * Whether the code's token family was already revoked when this call consumed the code
+       * (read in the same atomic step, so a revocation by a concurrent second redemption, which
+       * can only follow the consumption, never counts).
+       */
+      readonly familyRevoked: boolean;
+    }
   | { readonly outcome: 'already_consumed'; readonly record: AuthorizationCodeRecord }
   | { readonly outcome: 'unknown' };
 

@@ -77,6 +77,43 @@ it('50 concurrent redemptions: exactly one success, no 5xx', async () => {
   expect(statuses.filter((s) => s === 400)).toHaveLength(49);
 });
 
+it('a second redemption that ends the family while the first is in flight: the first still wins', async () => {
+  const { code, verifier } = await freshCode();
+  // Hold the first redemption just after it consumed the code, until the second has answered
+  // (and revoked the family): the interleaving two processes can produce under load.
+  const codes = server.store.authorizationCodes;
+  const consume = codes.consume.bind(codes);
+  let releaseFirst: () => void = () => {};
+  const secondAnswered = new Promise<void>((resolve) => {
+    releaseFirst = resolve;
+  });
+  codes.consume = async (hash, now) => {
+    const result = await consume(hash, now);
+    if (result.outcome === 'consumed') await secondAnswered;
+    return result;
+  };
+  try {
+    const first = redeem(code, verifier);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await redeem(code, verifier);
+    releaseFirst();
+    expect(second.status).toBe(400);
+    const winner = await first;
+    expect(winner.status, winner.text).toBe(200);
+    // …and O-5's revocation reaches the tokens it was issued.
+    const tokens = winner.json as { access_token: string; refresh_token: string };
+    const api = await get(`${server.url}/api/v1/me`, {
+      authorization: `Bearer ${tokens.access_token}`,
+    });
+    expect(api.status).toBe(401);
+    expect((await refresh(server, client, tokens.refresh_token)).json).toMatchObject({
+      error: 'invalid_grant',
+    });
+  } finally {
+    codes.consume = consume;
+  }
+});
+
 it('the code is bound to its client and redirect_uri', async () => {
   const other = await createClient(server, { name: 'Other' });
   const stolen = await freshCode();

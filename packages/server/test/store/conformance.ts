@@ -996,6 +996,7 @@ export function describeStoreConformance(
         expect(await store.authorizationCodes.consume('h1', T0 + 3)).toEqual({
           outcome: 'consumed',
           record: consumed,
+          familyRevoked: false,
         });
         expect(await store.authorizationCodes.consume('h1', T0 + 4)).toEqual({
           outcome: 'already_consumed',
@@ -1005,6 +1006,23 @@ export function describeStoreConformance(
           outcome: 'already_consumed',
           record: consumed,
         });
+      });
+
+      it('tells the winner whether the family was revoked when it consumed the code', async () => {
+        await seedOAuth();
+        await store.tokenFamilies.create(tokenFamily('f2', 'cl1'));
+        await store.authorizationCodes.create(authorizationCode('live', 'cl1', 'f1'));
+        await store.authorizationCodes.create(authorizationCode('ended', 'cl1', 'f2'));
+        await store.tokenFamilies.revoke('f2', T0 + 1);
+        const live = await store.authorizationCodes.consume('live', T0 + 2);
+        expect(live.outcome === 'consumed' && live.familyRevoked).toBe(false);
+        const ended = await store.authorizationCodes.consume('ended', T0 + 2);
+        expect(ended.outcome === 'consumed' && ended.familyRevoked).toBe(true);
+        // A revocation after the consumption (a second redemption's) is not the winner's news.
+        await store.tokenFamilies.revoke('f1', T0 + 3);
+        expect((await store.authorizationCodes.consume('live', T0 + 4)).outcome).toBe(
+          'already_consumed',
+        );
       });
 
       it('answers unknown for a hash never stored', async () => {
@@ -1032,14 +1050,17 @@ export function describeStoreConformance(
         expect(await store.authorizationCodes.consume('plain', T0)).toEqual({
           outcome: 'consumed',
           record: { ...plain, consumedAt: T0 },
+          familyRevoked: false,
         });
         expect(await store.authorizationCodes.consume('none', T0)).toEqual({
           outcome: 'consumed',
           record: { ...none, consumedAt: T0 },
+          familyRevoked: false,
         });
         expect(await store.authorizationCodes.consume('expired', T0)).toEqual({
           outcome: 'consumed',
           record: { ...expired, consumedAt: T0 },
+          familyRevoked: false,
         });
       });
 

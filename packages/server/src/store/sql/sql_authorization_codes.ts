@@ -7,7 +7,7 @@ import type { SqlContext } from './sql_context.js';
 /**
  * Authorization codes in the `authorization_codes` table (O-5). `consume` is one
  * compare-and-set, `UPDATE … SET consumed_at = now WHERE code_hash = ? AND consumed_at IS NULL
- * RETURNING *`: SQLite runs writes one at a time and PostgreSQL re-checks the WHERE after the
+ * RETURNING *`, reading in the same statement whether the code's family is still unrevoked: SQLite runs writes one at a time and PostgreSQL re-checks the WHERE after the
  * row lock, so of any number of concurrent callers (in any process) exactly one gets the row
  * back. Only when no row came back does a second query tell a used code from an unknown one;
  * a consumed code never becomes unconsumed, so that read cannot be stale in a way that matters.
@@ -26,7 +26,15 @@ export function createSqlAuthorizationCodes({
       .set({ consumed_at: param<number>('now') })
       .where('code_hash', '=', param<string>('codeHash'))
       .where('consumed_at', 'is', null)
-      .returningAll(),
+      .returningAll()
+      .returning((eb) =>
+        eb
+          .selectFrom('token_families')
+          .select(eb.lit(1).as('live'))
+          .whereRef('token_families.id', '=', 'authorization_codes.family_id')
+          .where('token_families.revoked_at', 'is', null)
+          .as('family_live'),
+      ),
   );
   const findByCodeHash = prepareQuery(
     db,
@@ -64,7 +72,14 @@ export function createSqlAuthorizationCodes({
       return guard(async () => {
         checkUnixSeconds(now, 'now');
         const [won] = (await markConsumed.execute({ codeHash, now })).rows;
-        if (won) return { outcome: 'consumed', record: toAuthorizationCode(won) };
+        if (won) {
+          return {
+            outcome: 'consumed',
+            record: toAuthorizationCode(won),
+            // A missing family counts as revoked: nothing may be issued into it.
+            familyRevoked: won.family_live === null,
+          };
+        }
         const [found] = (await findByCodeHash.execute({ codeHash })).rows;
         return found
           ? { outcome: 'already_consumed', record: toAuthorizationCode(found) }

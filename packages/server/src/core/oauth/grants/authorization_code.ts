@@ -12,7 +12,7 @@ import { type TokenResponse, tokenResponse } from '../token_response.js';
 /**
  * The authorization_code grant (O-5): one atomic consumption of the code, then the bindings
  * (client, redirect_uri, PKCE, 60 s lifetime, a user and organization still active, its family
- * not revoked since the code was issued: a password change or user disablement in between,
+ * not revoked between issuing and consuming the code: a password change or user disablement,
  * R-3). A code presented a second time revokes the whole family its first redemption started,
  * and every check failure burns the code.
  */
@@ -59,17 +59,17 @@ export async function authorizationCodeGrant(
   } else if (!pkceVerifierMatches(verifier, record.codeChallenge, record.codeChallengeMethod)) {
     throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
   }
-  const [activeSubject, family] = await Promise.all([
-    findActiveSubject(deps.store, record.userId, record.organizationId),
-    deps.store.tokenFamilies.findById(record.familyId),
-  ]);
+  const activeSubject = await findActiveSubject(deps.store, record.userId, record.organizationId);
   if (!activeSubject) {
     throw new OAuthError(
       'invalid_grant',
       'the user is disabled, or no longer an active member of the organization; sign in again',
     );
   }
-  if (!family || family.revokedAt !== null) {
+  // The family as it stood at the consumption: a concurrent second redemption revokes it
+  // only afterwards, and then the tokens issued here are dead on arrival, as O-5 wants, while
+  // this first redemption still succeeds.
+  if (consumption.familyRevoked) {
     throw new OAuthError(
       'invalid_grant',
       'the authorization code was revoked (password change or user disablement); sign in again',

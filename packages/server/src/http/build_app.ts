@@ -6,6 +6,7 @@ import { registerMeRoutes } from './api/me_routes.js';
 import type { AppServices } from './app_services.js';
 import { answerFrameworkError } from './errors/answer_framework_error.js';
 import { installErrorHandler } from './errors/install_error_handler.js';
+import { registerForwardAuthRoutes } from './forward_auth/verify_routes.js';
 import { registerHealthRoutes } from './health_routes.js';
 import { installJsonBodyParser } from './install_json_body_parser.js';
 import { registerLegacyTokenRoutes } from './legacy/legacy_token_routes.js';
@@ -69,5 +70,6 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     },
     { prefix: '/api' },
   );
+  registerForwardAuthRoutes(app, authenticate);
   return app;
 }

@@ -8,7 +8,7 @@ const HTTP = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/http');
 /**
  * One rule for where routes live: a module that registers routes is named `*_routes.ts`,
  * exports `register…Routes`, and sits in the folder of the surface it serves (`oauth/`,
- * `legacy/`, `api/`) or at `http/` for app-wide routes (health).
+ * `legacy/`, `api/`, `forward_auth/`) or at `http/` for app-wide routes (health).
  */
 const files = readdirSync(HTTP, { recursive: true, encoding: 'utf8' }).filter((file) =>
   file.endsWith('.ts'),
@@ -22,7 +22,7 @@ it('every module that registers routes is a *_routes.ts exporting register…Rou
   );
   expect(registering.length).toBeGreaterThan(5);
   for (const file of registering) {
-    expect(file, 'file name').toMatch(/^((oauth|legacy|api)\/)?[a-z_]+_routes\.ts$/);
+    expect(file, 'file name').toMatch(/^((oauth|legacy|api|forward_auth)\/)?[a-z_]+_routes\.ts$/);
     const registers = [
       ...readFileSync(join(HTTP, file), 'utf8').matchAll(/export function (register\w*)\(/g),
     ].map((m) => m[1]);

@@ -32,17 +32,21 @@ import { truncateSqliteWal } from '../support/truncate_sqlite_wal.js';
 /** One request a row sends once the store has failed. */
 interface Case {
   readonly scheme: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   readonly path: string;
   readonly headers?: Record<string, string>;
   readonly form?: Record<string, string>;
   readonly json?: unknown;
 }
 
-/** What a row expects: `store` (503 + Retry-After), or a status for routes that never read it. */
+/**
+ * What a row expects: `store` (503 + Retry-After), `store_via_nginx` (the same 503 shaped for
+ * nginx `auth_request`: 401 with `X-Keygate-Status: 503`), or a status for routes that never
+ * read it.
+ */
 interface Row {
   readonly route: string;
-  readonly expect: 'store' | 200;
+  readonly expect: 'store' | 'store_via_nginx' | 200;
   readonly cases: () => Case[];
 }
 
@@ -210,7 +214,24 @@ const ROWS: Row[] = [
     expect: 'store',
     cases: () => [get('WSSE', '/api/v1/auth/token', { 'x-wsse': wsse().header })],
   },
+  ...forwardAuthRows('/auth/verify', 'store'),
+  ...forwardAuthRows('/auth/verify/nginx', 'store_via_nginx'),
 ];
+
+/** Forward auth answers every method a proxy may send, with each scheme (R-2). */
+function forwardAuthRows(path: string, expected: Row['expect']): Row[] {
+  const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+  return methods.map((method) => ({
+    route: `${method} ${path}`,
+    expect: expected,
+    cases: () =>
+      [
+        get('WSSE', path, { 'x-wsse': wsse().header }),
+        get('Bearer', path, { authorization: `Bearer ${accessToken}` }),
+        get('X-Auth-Token', path, { 'x-auth-token': legacyJwt }),
+      ].map((c) => ({ ...c, method })),
+  }));
+}
 
 function get(scheme: string, path: string, headers: Record<string, string> = {}): Case {
   return { scheme, method: 'GET', path, headers };
@@ -299,7 +320,7 @@ const PAGE_PATHS = /^\/(oauth\/)?(authorize|login|consent)\b/;
 /** Sends every case of `row`; `strict` demands the row's outcome, else only "no 500". */
 async function checkRow(row: Row, strict: boolean): Promise<void> {
   for (const c of row.cases()) {
-    const methods = c.method === 'GET' ? ['GET', 'HEAD'] : ['POST'];
+    const methods = c.method === 'GET' ? ['GET', 'HEAD'] : [c.method];
     for (const method of methods) {
       const answer = await send(c, method);
       const label = `${method} ${c.path.split('?')[0]} (${c.scheme}): ${answer.text}`;
@@ -309,7 +330,13 @@ async function checkRow(row: Row, strict: boolean): Promise<void> {
         expect(answer.status, label).toBe(200);
         continue;
       }
-      expect(answer.status, label).toBe(503);
+      if (row.expect === 'store_via_nginx') {
+        expect(answer.status, label).toBe(401);
+        expect(answer.headers['x-keygate-status'], label).toBe('503');
+        expect(answer.headers['x-keygate-error'], label).toBe('temporarily_unavailable');
+      } else {
+        expect(answer.status, label).toBe(503);
+      }
       expect(answer.headers['retry-after'], label).toBe('5');
       if (method === 'HEAD') continue;
       if (PAGE_PATHS.test(c.path)) {

@@ -9,9 +9,17 @@ import { setPageHeaders } from '../oauth/page_headers.js';
  * - `json`: keygate's JSON body `{"error", "error_description"}`, which is also the RFC 6749
  *   §5.2 shape (the OAuth endpoints, the WSSE-, Bearer- and legacy-JWT-protected routes, the
  *   legacy token endpoints and everything else);
- * - `page`: an HTML error page for the person in the browser (O-2, O-4).
+ * - `page`: an HTML error page for the person in the browser (O-2, O-4);
+ * - `nginx`: the `json` answer shaped for nginx `auth_request`, which passes on only 401 and
+ *   403 and turns any other status into an opaque 500. Any other status is sent as 401 with
+ *   the real one in `X-Keygate-Status`; the code goes in `X-Keygate-Error` (nginx drops the
+ *   body) and the challenges in one `WWW-Authenticate` line (nginx copies only the first), so
+ *   the nginx configuration can answer the client with the real status (R-2).
  */
-export type ErrorScheme = 'json' | 'page';
+export type ErrorScheme = 'json' | 'page' | 'nginx';
+
+/** The statuses nginx `auth_request` passes on as they are. */
+const NGINX_PASSED_STATUSES: ReadonlySet<number> = new Set([401, 403]);
 
 const PAGE_TITLES: Readonly<Record<SignInPageErrorCode, string>> = {
   invalid_authorization_request: 'This sign-in link is not valid',
@@ -52,7 +60,15 @@ export function writeError(
   reply.code(error.status);
   if (error.challenges.length > 0) {
     const challenges = error.challenges.map((challenge) => challengeHeader(challenge, realm));
-    reply.header('www-authenticate', challenges.length === 1 ? challenges[0] : challenges);
+    // Several challenges in one field are as valid as several fields (RFC 9110 §11.6.1).
+    if (scheme === 'nginx') reply.header('www-authenticate', challenges.join(', '));
+    else reply.header('www-authenticate', challenges.length === 1 ? challenges[0] : challenges);
+  }
+  if (scheme === 'nginx') {
+    reply.header('x-keygate-error', error.code);
+    if (!NGINX_PASSED_STATUSES.has(error.status)) {
+      reply.code(401).header('x-keygate-status', String(error.status));
+    }
   }
   if (error.retryAfterSeconds !== undefined) {
     reply.header('retry-after', String(error.retryAfterSeconds));

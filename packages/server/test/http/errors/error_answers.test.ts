@@ -181,7 +181,7 @@ const CASES: Case[] = [
   },
 ];
 
-const SCHEMES: readonly ErrorScheme[] = ['json', 'page'];
+const SCHEMES: readonly ErrorScheme[] = ['json', 'page', 'nginx'];
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -211,6 +211,12 @@ beforeAll(async () => {
       async () => ({}),
     );
   }
+  app.get('/nginx-every-challenge', { config: { errorScheme: 'nginx' } }, async () => {
+    throw new AuthenticationError('authentication_required', 'Send a credential.', [
+      { scheme: 'WSSE', params: { profile: 'UsernameToken' } },
+      { scheme: 'Bearer' },
+    ]);
+  });
   await app.ready();
 });
 afterAll(() => app.close());
@@ -219,7 +225,7 @@ function escapeHtml(text: string): string {
   return text.replaceAll('"', '&quot;');
 }
 
-describe.each(SCHEMES)('scheme %s', (scheme) => {
+describe.each(['json', 'page'] as const)('scheme %s', (scheme) => {
   it.each(CASES.map((c, index) => [c.label, c, index] as const))('%s', async (_label, c, index) => {
     const response = await app.inject({ method: 'GET', url: `/${scheme}/${index}` });
     expect(response.statusCode).toBe(c.status);
@@ -251,6 +257,27 @@ describe.each(SCHEMES)('scheme %s', (scheme) => {
     expect(response.body).not.toContain('ey-much-too-long');
     expect(response.body).toContain('token must be at most 4 characters long.');
     if (scheme !== 'page') expect(response.json()).toMatchObject({ error: 'invalid_request' });
+  });
+});
+
+describe('scheme nginx (auth_request passes on only 401 and 403)', () => {
+  it.each(CASES.map((c, index) => [c.label, c, index] as const))('%s', async (_label, c, index) => {
+    const response = await app.inject({ method: 'GET', url: `/nginx/${index}` });
+    const passed = c.status === 401 || c.status === 403;
+    expect(response.statusCode).toBe(passed ? c.status : 401);
+    expect(response.headers['x-keygate-status']).toBe(passed ? undefined : String(c.status));
+    expect(response.headers['x-keygate-error']).toBe(c.code);
+    expect(response.headers['www-authenticate']).toBe(c.challenge);
+    expect(response.headers['retry-after']).toBe(c.retryAfter);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.json()).toEqual({ error: c.code, error_description: c.description });
+  });
+
+  it('sends several challenges as one WWW-Authenticate line (nginx copies only one)', async () => {
+    const response = await app.inject({ method: 'GET', url: '/nginx-every-challenge' });
+    expect(response.headers['www-authenticate']).toBe(
+      'WSSE realm="keygate \\"test\\"", profile="UsernameToken", Bearer realm="keygate \\"test\\""',
+    );
   });
 });
 

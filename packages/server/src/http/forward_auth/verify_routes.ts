@@ -1,0 +1,50 @@
+import type { FastifyInstance, onRequestHookHandler, RouteHandlerMethod } from 'fastify';
+import { identityHeaders } from './identity_headers.js';
+import { originalRequest } from './original_request.js';
+
+/** Methods a proxy may use for its check: some copy the client's own (HEAD comes with GET). */
+const ANY_METHOD = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * Forward auth (R-2), registered inside its own scope: `/auth/verify` for Caddy
+ * `forward_auth`, Traefik ForwardAuth and Envoy `ext_authz`, and `/auth/verify/nginx` for
+ * nginx `auth_request`, whose error answers are shaped for it (`nginx` error scheme). The
+ * credential is checked by `authenticate`, the same hook as `/api/*` (R-1), so every scheme,
+ * rule and 401 is the same. A 200 carries the principal as identity headers and as the
+ * `/api/v1/me` body; it is never cached (the default `no-store`): a cached WSSE answer would
+ * replay its nonce. A request body is accepted in any format and ignored.
+ */
+export function registerForwardAuthRoutes(
+  app: FastifyInstance,
+  authenticate: onRequestHookHandler,
+): void {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) =>
+      done(null, undefined),
+    );
+    scope.addHook('onRequest', authenticate);
+    const handler: RouteHandlerMethod = async (request, reply) => {
+      const principal = request.principal;
+      // The hook either set a principal or threw; this only narrows the type.
+      if (!principal) throw new Error('forward auth reached its handler unauthenticated');
+      request.log.info(
+        {
+          event: 'forward_auth.allowed',
+          scheme: principal.scheme,
+          userId: principal.user?.id ?? null,
+          original: originalRequest(request.headers),
+        },
+        'forward auth allowed',
+      );
+      return reply.headers(identityHeaders(principal)).send(principal);
+    };
+    scope.route({ method: ANY_METHOD, url: '/auth/verify', handler });
+    scope.route({
+      method: ANY_METHOD,
+      url: '/auth/verify/nginx',
+      config: { errorScheme: 'nginx' },
+      handler,
+    });
+  });
+}

@@ -18,28 +18,26 @@ function headerValue(value: string): string {
 
 /**
  * The identity headers forward auth answers with (R-2), from the same principal
- * `/api/v1/me` returns (R-1). A header is left out when the principal has no such part (no
- * client for WSSE, no user for a client acting as itself).
+ * `/api/v1/me` returns (R-1). Every header is always sent, empty when the principal has no
+ * such part (no client for WSSE, no user for a client acting as itself), so a proxy that
+ * copies a header keygate left out cannot pass on something else in its place (Caddy 2.6
+ * passes the unexpanded placeholder).
  * - `X-Keygate-User`, `X-Keygate-User-Login`: the user's id and login;
  * - `X-Keygate-Organization`, `X-Keygate-Organization-Name`: the organization's id and name;
  * - `X-Keygate-Client`: the OAuth client a Bearer token was issued to;
  * - `X-Keygate-Credential`: the API credential's id, for WSSE;
- * - `X-Keygate-Scopes`: the scopes, space-separated (empty when there are none);
+ * - `X-Keygate-Scopes`: the scopes, space-separated;
  * - `X-Keygate-Scheme`: `wsse`, `bearer` or `legacy_jwt`.
  */
 export function identityHeaders(principal: Principal): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (principal.user) {
-    headers['x-keygate-user'] = headerValue(principal.user.id);
-    headers['x-keygate-user-login'] = headerValue(principal.user.login);
-  }
-  if (principal.organization) {
-    headers['x-keygate-organization'] = headerValue(principal.organization.id);
-    headers['x-keygate-organization-name'] = headerValue(principal.organization.name);
-  }
-  if (principal.client) headers['x-keygate-client'] = headerValue(principal.client.id);
-  if (principal.credential) headers['x-keygate-credential'] = headerValue(principal.credential.id);
-  headers['x-keygate-scopes'] = principal.scopes.map(headerValue).join(' ');
-  headers['x-keygate-scheme'] = principal.scheme;
-  return headers;
+  return {
+    'x-keygate-user': headerValue(principal.user?.id ?? ''),
+    'x-keygate-user-login': headerValue(principal.user?.login ?? ''),
+    'x-keygate-organization': headerValue(principal.organization?.id ?? ''),
+    'x-keygate-organization-name': headerValue(principal.organization?.name ?? ''),
+    'x-keygate-client': headerValue(principal.client?.id ?? ''),
+    'x-keygate-credential': headerValue(principal.credential?.id ?? ''),
+    'x-keygate-scopes': principal.scopes.map(headerValue).join(' '),
+    'x-keygate-scheme': principal.scheme,
+  };
 }

@@ -14,6 +14,46 @@ export interface KeygateClientOptions {
   readonly fetch?: FetchLike;
   /** Clock in epoch milliseconds; default `Date.now`. Tests freeze it. */
   readonly now?: () => number;
+  /**
+   * Further origins the client may send credentials to: the protected APIs that sit on
+   * another host than keygate, e.g. `['https://api.example.com']`. Each is an http(s) origin
+   * (scheme, host and port, nothing after them) and must match exactly: a look-alike host,
+   * another scheme or another port is refused. Requests to them take absolute URLs; paths
+   * resolve against `baseUrl`. Default: none, only `baseUrl`'s origin.
+   */
+  readonly apiOrigins?: readonly string[];
+}
+
+/** The exact origins a client may send credentials to; TypeError for anything else given. */
+function allowedOrigins(baseUrl: string, apiOrigins: readonly string[] = []): ReadonlySet<string> {
+  if (!Array.isArray(apiOrigins)) {
+    throw new TypeError('createKeygateClient: apiOrigins must be an array of origins');
+  }
+  const origins = new Set([new URL(baseUrl).origin]);
+  for (const entry of apiOrigins) {
+    let url: URL | null = null;
+    try {
+      url = typeof entry === 'string' ? new URL(entry) : null;
+    } catch {
+      url = null;
+    }
+    const bare =
+      url !== null &&
+      /^https?:$/.test(url.protocol) &&
+      url.username === '' &&
+      url.password === '' &&
+      url.pathname === '/' &&
+      url.search === '' &&
+      url.hash === '' &&
+      !/[/?#]$/.test(entry);
+    if (!url || !bare) {
+      throw new TypeError(
+        `createKeygateClient: apiOrigins entry ${JSON.stringify(String(entry))} is not an http(s) origin such as https://api.example.com`,
+      );
+    }
+    origins.add(url.origin);
+  }
+  return origins;
 }
 
 /**
@@ -42,9 +82,9 @@ export interface KeygateClient {
    * 0). Following it would send the credentials, and a 307/308's body, to wherever the
    * `Location` points; a caller that trusts the target makes that request itself.
    *
-   * @param path - A path under `baseUrl` (`/api/v1/me`) or an absolute URL on the same origin
-   *   as `baseUrl`; any other origin is refused with a TypeError, so credentials are never
-   *   sent to a host taken from, say, a link in a response.
+   * @param path - A path under `baseUrl` (`/api/v1/me`) or an absolute URL on the origin of
+   *   `baseUrl` or of an `apiOrigins` entry; any other origin is refused with a TypeError, so
+   *   credentials are never sent to a host taken from, say, a link in a response.
    * @returns The 2xx or redirect response.
    * @throws KeygateHttpError for any other non-2xx final answer; the strategy's errors
    *   (OAuthError, SessionExpiredError) when it cannot produce credentials.
@@ -78,7 +118,7 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
   if (typeof fetchImpl !== 'function') {
     throw new TypeError('createKeygateClient: no fetch available; pass options.fetch');
   }
-  const baseOrigin = new URL(options.baseUrl).origin;
+  const origins = allowedOrigins(options.baseUrl, options.apiOrigins);
   const context: AuthContext = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     fetch: fetchImpl,
@@ -117,8 +157,10 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
   ): Promise<Response> {
     const verb = method.toUpperCase();
     const url = resolveUrl(context.baseUrl, path);
-    if (new URL(url).origin !== baseOrigin) {
-      throw new TypeError('request: the URL is not on the origin of baseUrl');
+    if (!origins.has(new URL(url).origin)) {
+      throw new TypeError(
+        'request: the URL is not on the origin of baseUrl or an apiOrigins entry',
+      );
     }
     let sent = await auth.headers(context);
     let response = await send(verb, url, init, sent);

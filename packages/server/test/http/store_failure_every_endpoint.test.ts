@@ -214,15 +214,16 @@ const ROWS: Row[] = [
     expect: 'store',
     cases: () => [get('WSSE', '/api/v1/auth/token', { 'x-wsse': wsse().header })],
   },
-  ...forwardAuthRows('/auth/verify', 'store'),
-  ...forwardAuthRows('/auth/verify/nginx', 'store_via_nginx'),
+  ...forwardAuthRows('/auth/verify', '/auth/verify', 'store'),
+  ...forwardAuthRows('/auth/verify/envoy/*', '/auth/verify/envoy/orders/42', 'store'),
+  ...forwardAuthRows('/auth/verify/nginx', '/auth/verify/nginx', 'store_via_nginx'),
 ];
 
 /** Forward auth answers every method a proxy may send, with each scheme (R-2). */
-function forwardAuthRows(path: string, expected: Row['expect']): Row[] {
+function forwardAuthRows(route: string, path: string, expected: Row['expect']): Row[] {
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
   return methods.map((method) => ({
-    route: `${method} ${path}`,
+    route: `${method} ${route}`,
     expect: expected,
     cases: () =>
       [

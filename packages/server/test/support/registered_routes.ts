@@ -7,13 +7,14 @@ export interface RegisteredRoute {
 }
 
 /**
- * The routes of `app`, read from its own route tree (`printRoutes`), so a test walking them
- * cannot forget one that is added later.
+ * The routes of `app`, read from its own route tree (`printRoutes` in its default form: the
+ * other one drops the static part of a wildcard route), so a test walking them cannot forget
+ * one that is added later.
  */
 export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
   const found: RegisteredRoute[] = [];
   const path: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+  for (const line of app.printRoutes().split('\n')) {
     const match = /^((?:│ {3}| {4})*)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line);
     if (!match) continue;
     const [, indent = '', segment = '', methods] = match;

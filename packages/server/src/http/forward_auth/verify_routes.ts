@@ -7,8 +7,8 @@ const ANY_METHOD = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**
  * Forward auth (R-2), registered inside its own scope: `/auth/verify` for Caddy
- * `forward_auth`, Traefik ForwardAuth and Envoy `ext_authz`, and `/auth/verify/nginx` for
- * nginx `auth_request`, whose error answers are shaped for it (`nginx` error scheme). The
+ * `forward_auth` and Traefik ForwardAuth, `/auth/verify/envoy/<client path>` for Envoy
+ * `ext_authz`, and `/auth/verify/nginx` for nginx `auth_request`, whose error answers are shaped for it (`nginx` error scheme). The
  * credential is checked by `authenticate`, the same hook as `/api/*` (R-1), so every scheme,
  * rule and 401 is the same. A 200 carries the principal as identity headers and as the
  * `/api/v1/me` body; it is never cached (the default `no-store`): a cached WSSE answer would
@@ -40,6 +40,8 @@ export function registerForwardAuthRoutes(
       return reply.headers(identityHeaders(principal)).send(principal);
     };
     scope.route({ method: ANY_METHOD, url: '/auth/verify', handler });
+    // Envoy's ext_authz appends the client's path to its `path_prefix`.
+    scope.route({ method: ANY_METHOD, url: '/auth/verify/envoy/*', handler });
     scope.route({
       method: ANY_METHOD,
       url: '/auth/verify/nginx',

@@ -114,6 +114,16 @@ describe('a good credential of each scheme', () => {
     }
   });
 
+  it('Envoy: the client path after /auth/verify/envoy/ is checked the same way', async () => {
+    const response = await verify(
+      { authorization: `Bearer ${accessToken}` },
+      '/auth/verify/envoy/orders/42?page=2',
+    );
+    expect(response.status, response.text).toBe(200);
+    expect(response.headers['x-keygate-scheme']).toBe('bearer');
+    expect((await verify({}, '/auth/verify/envoy/orders/42')).status).toBe(401);
+  });
+
   it('headers a client sent itself are not echoed: identity comes from the credential', async () => {
     const response = await verify({
       authorization: `Bearer ${accessToken}`,

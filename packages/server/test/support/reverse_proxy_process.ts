@@ -25,6 +25,8 @@ export interface ProxyAddresses {
 export interface ReverseProxy {
   /** `http://127.0.0.1:<port>`: where clients connect. */
   readonly url: string;
+  /** The process doing the work (nginx runs as one process here), for CPU readings. */
+  readonly pid: number;
   /** What the proxy wrote to stderr and its error log so far, for failure messages. */
   readonly output: () => string;
   stop(): Promise<void>;
@@ -35,14 +37,23 @@ const EXAMPLE_KEYGATE = '127.0.0.1:9000';
 const EXAMPLE_UPSTREAM = '127.0.0.1:8080';
 const EXAMPLE_LISTEN = '127.0.0.1:8000';
 
-/** An example file of the repository with its placeholder addresses replaced. */
-export function exampleWith(path: string, addresses: ProxyAddresses, listenPort: number): string {
+/**
+ * An example file of the repository with its placeholder addresses replaced. A file without
+ * keygate's address (a benchmark's proxy without forward auth) gets `keygate: null`.
+ */
+export function exampleWith(
+  path: string,
+  addresses: ProxyAddresses | (Omit<ProxyAddresses, 'keygate'> & { keygate: null }),
+  listenPort: number,
+): string {
   const text = readRepositoryFile(path);
-  for (const placeholder of [EXAMPLE_KEYGATE, EXAMPLE_UPSTREAM, EXAMPLE_LISTEN]) {
+  const placeholders = [EXAMPLE_UPSTREAM, EXAMPLE_LISTEN];
+  if (addresses.keygate !== null) placeholders.push(EXAMPLE_KEYGATE);
+  for (const placeholder of placeholders) {
     if (!text.includes(placeholder)) throw new Error(`${path} no longer names ${placeholder}`);
   }
   return text
-    .replaceAll(EXAMPLE_KEYGATE, addresses.keygate)
+    .replaceAll(EXAMPLE_KEYGATE, addresses.keygate ?? EXAMPLE_KEYGATE)
     .replaceAll(EXAMPLE_UPSTREAM, addresses.upstream)
     .replaceAll(EXAMPLE_LISTEN, `127.0.0.1:${listenPort}`);
 }
@@ -85,6 +96,7 @@ async function runUntilListening(
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
     output,
     async stop() {
       if (!exited) {
@@ -109,24 +121,25 @@ function capture(child: ChildProcess): () => string {
 }
 
 /**
- * Runs nginx in the foreground with `examples/nginx/keygate.conf` (addresses replaced)
- * included in a minimal main configuration of its own: pid file, logs and temp paths in a
- * fresh directory, one worker, nothing of the system-wide nginx touched.
+ * Runs nginx in the foreground with `examples/nginx/keygate.conf` (addresses replaced), or
+ * another `server` file of the repository with the same placeholders, included in a minimal
+ * main configuration of its own: pid file and temp paths in a fresh directory, errors to
+ * stderr, one process (no master), nothing of the system-wide nginx touched.
  */
-export async function startNginx(addresses: ProxyAddresses): Promise<ReverseProxy> {
+export async function startNginx(
+  addresses: Parameters<typeof exampleWith>[1],
+  serverFile = 'examples/nginx/keygate.conf',
+): Promise<ReverseProxy> {
   const dir = await mkdtemp(join(tmpdir(), 'keygate-nginx-'));
   const port = await findFreePort('127.0.0.1');
-  await writeFile(
-    join(dir, 'keygate.conf'),
-    exampleWith('examples/nginx/keygate.conf', addresses, port),
-  );
+  await writeFile(join(dir, 'keygate.conf'), exampleWith(serverFile, addresses, port));
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
     .map((name) => `    ${name}_temp_path ${join(dir, name)};`)
     .join('\n');
   await writeFile(
     join(dir, 'nginx.conf'),
     `daemon off;
-worker_processes 1;
+master_process off;
 pid ${join(dir, 'nginx.pid')};
 error_log stderr warn;
 events { worker_connections 256; }

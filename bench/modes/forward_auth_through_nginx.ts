@@ -1,0 +1,229 @@
+/**
+ * `npm run bench -- --proxy nginx`: what keygate's forward auth costs in front of an API.
+ * Side by side in one run on 127.0.0.1, the same API (the bare Fastify route) behind nginx
+ * twice: `nginx → API` (`bench/servers/nginx_without_auth.conf`) and `nginx → keygate
+ * /auth/verify/nginx → API` (`examples/nginx/keygate.conf`, the configuration users copy),
+ * with Bearer tokens and with fresh WSSE headers. Reported as req/s ratios, p99 added
+ * latency and CPU per request of everything serving the request (nginx, keygate, the API).
+ * See `bench/README.md`.
+ *
+ * @packageDocumentation
+ */
+import { createUsernameTokenSync } from '@keygate/wsse/node';
+import {
+  type ReverseProxy,
+  startNginx,
+} from '../../packages/server/test/support/reverse_proxy_process.js';
+import type { ModeContext, ModeOutcome } from '../lib/bench_mode.js';
+import { collectRunFailures } from '../lib/collect_run_failures.js';
+import { countNonceRecords } from '../lib/count_nonce_records.js';
+import { formatReport } from '../lib/format_report.js';
+import { log } from '../lib/log.js';
+import { measureInRounds } from '../lib/measure_in_rounds.js';
+import { processCpuSeconds } from '../lib/read_service_cpu.js';
+import {
+  type LoadedServer,
+  type LoadRequest,
+  type LoadRunResult,
+  runLoad,
+} from '../lib/run_load.js';
+import { type Comparison, compareTargets, summarizeTarget } from '../lib/summarize_runs.js';
+import { apiKeysPayload, checkApiKeysGrant } from '../scenarios/api_keys.js';
+import { checkBareAnswers } from '../scenarios/bare.js';
+import { bearerMeRequest } from '../scenarios/bearer.js';
+import { checkKeygateAuthenticates, wsseMeRequest } from '../scenarios/wsse.js';
+import { setUpKeygateOAuth } from '../servers/register_oauth_client.js';
+import { startBareServer } from '../servers/start_bare_server.js';
+import { startKeygate } from '../servers/start_keygate.js';
+import type { ServerProcess } from '../servers/start_server_process.js';
+
+/** Required req/s ratios against `nginx → API`. */
+const BEARER_TARGET = 0.7;
+const WSSE_TARGET = 0.5;
+/** Access tokens the Bearer target takes in turn. */
+const BEARER_TOKENS = 8;
+
+interface Target {
+  readonly name: string;
+  readonly server: LoadedServer;
+  readonly request: LoadRequest;
+  readonly warmup: LoadRunResult[];
+  readonly runs: LoadRunResult[];
+}
+
+/**
+ * nginx and the processes behind it as one server for the load run: its URL, and CPU summed
+ * over every process that serves a request, so CPU per request is the whole path's.
+ */
+function behindNginx(
+  name: string,
+  proxy: ReverseProxy,
+  processes: readonly ServerProcess[],
+): LoadedServer {
+  const pids = [proxy.pid, ...processes.map((p) => p.pid)];
+  return {
+    name,
+    url: proxy.url,
+    cpuSeconds() {
+      let total = 0;
+      for (const pid of pids) {
+        const seconds = processCpuSeconds(pid);
+        if (seconds === null) return null;
+        total += seconds;
+      }
+      return total;
+    },
+    exited: () => processes.some((p) => p.exited()),
+    output: () =>
+      [`nginx:\n${proxy.output()}`, ...processes.map((p) => `${p.name}:\n${p.output()}`)].join(
+        '\n',
+      ),
+  };
+}
+
+/**
+ * Runs the forward-auth comparison: keygate on a fresh SQLite data dir, the bare API, the
+ * two nginx instances, pre-flight checks through both, warm-up, then `nginx_api`,
+ * `nginx_keygate_bearer` and `nginx_keygate_wsse` in turn, repeated; afterwards keygate's
+ * consumed nonces are checked against the WSSE 2xx answers.
+ * @returns the table, the ratios and the p99 added; a failure for every check that failed.
+ */
+export async function forwardAuthThroughNginx(context: ModeContext): Promise<ModeOutcome> {
+  const { options, cleanup } = context;
+  log('starting keygate (fresh SQLite data dir, API key via the CLI)…');
+  const keygate = await startKeygate(cleanup, { nodeFlags: context.nodeFlags('keygate') });
+  const { key, secret } = keygate.apiKey;
+  const wsseHeader = () => createUsernameTokenSync({ username: key, secret }).header;
+  const principalBody = await checkKeygateAuthenticates(keygate.server.url, wsseHeader, key);
+  let checkNonces = 1;
+
+  log('registering an OAuth client through the CLI, and getting access tokens…');
+  const oauth = await setUpKeygateOAuth(keygate);
+  const tokens: string[] = [];
+  while (tokens.length < BEARER_TOKENS) {
+    tokens.push(
+      await checkApiKeysGrant(`${keygate.server.url}/oauth/token`, () =>
+        apiKeysPayload(oauth, keygate.apiKey),
+      ),
+    );
+    checkNonces += 1;
+  }
+
+  log('starting the API (the bare Fastify route) and nginx twice…');
+  const api = await startBareServer(cleanup, principalBody, context.nodeFlags('api'));
+  const upstream = new URL(api.url).host;
+  const plain = await startNginx(
+    { keygate: null, upstream },
+    'bench/servers/nginx_without_auth.conf',
+  );
+  cleanup.add('stop nginx (no auth)', () => plain.stop());
+  const guarded = await startNginx({ keygate: new URL(keygate.server.url).host, upstream });
+  cleanup.add('stop nginx (forward auth)', () => guarded.stop());
+  await checkBareAnswers(plain.url, wsseHeader(), principalBody);
+  // Through the guarded nginx: a fresh header reaches the API, no header does not.
+  await checkBareAnswers(guarded.url, wsseHeader(), principalBody);
+  checkNonces += 1;
+  const refused = await fetch(`${guarded.url}/api/v1/me`);
+  await refused.body?.cancel();
+  if (refused.status !== 401) {
+    throw new Error(
+      `nginx with forward auth let a request without credentials through (${refused.status})`,
+    );
+  }
+
+  const targets: Target[] = [
+    {
+      name: 'nginx_api',
+      server: behindNginx('nginx → API', plain, [api]),
+      request: wsseMeRequest(wsseHeader, principalBody),
+      warmup: [],
+      runs: [],
+    },
+    {
+      name: 'nginx_keygate_bearer',
+      server: behindNginx('nginx → keygate → API', guarded, [keygate.server, api]),
+      request: bearerMeRequest(tokens, wsseHeader, principalBody),
+      warmup: [],
+      runs: [],
+    },
+    {
+      name: 'nginx_keygate_wsse',
+      server: behindNginx('nginx → keygate → API', guarded, [keygate.server, api]),
+      request: wsseMeRequest(wsseHeader, principalBody),
+      warmup: [],
+      runs: [],
+    },
+  ];
+  await measureInRounds(targets, options, async (target, seconds) => {
+    const run = await runLoad({
+      connections: options.connections,
+      pipelining: options.pipelining,
+      server: target.server,
+      request: target.request,
+      durationSeconds: seconds,
+    });
+    log(
+      `  ${Math.round(run.requestsPerSecond)} req/s, p99 ${run.latencyP99} ms, ` +
+        `CPU ${run.serverCpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} µs/req, non-2xx ${run.non2xx}`,
+    );
+    return run;
+  });
+
+  const failures = collectRunFailures(targets);
+  const wsseAccepted = targets
+    .filter((target) => target.name === 'nginx_keygate_wsse')
+    .flatMap((target) => [...target.warmup, ...target.runs])
+    .reduce((sum, run) => sum + run.ok2xx, 0);
+  const nonceAccepted = checkNonces + wsseAccepted;
+  const nonceRecords = countNonceRecords(keygate.sqliteFile);
+  if (nonceRecords < nonceAccepted) {
+    failures.push(
+      `the API got ${nonceAccepted} WSSE requests through keygate but keygate holds only ${nonceRecords} consumed nonces`,
+    );
+  }
+
+  const summaries = new Map(
+    targets.map((target) => [target.name, summarizeTarget(target.name, target.runs)]),
+  );
+  const baseline = summaries.get('nginx_api');
+  const comparisons: Comparison[] = [];
+  const addedP99: Record<string, number> = {};
+  for (const [name, target] of [
+    ['nginx_keygate_bearer', BEARER_TARGET],
+    ['nginx_keygate_wsse', WSSE_TARGET],
+  ] as const) {
+    const subject = summaries.get(name);
+    if (!baseline || !subject) continue;
+    comparisons.push(compareTargets(baseline, subject, target));
+    addedP99[name] = subject.medianLatencyP99 - baseline.medianLatencyP99;
+  }
+  const latencyLines = Object.entries(addedP99)
+    .map(([name, ms]) => `p99 added by forward auth, ${name}: ${ms.toFixed(1)} ms`)
+    .join('\n');
+  return {
+    report:
+      `\n${options.rounds} × ${options.durationSeconds} s per target, ${options.connections} connections, ` +
+      `pipelining ${options.pipelining}; CPU is nginx + keygate + API together\n\n` +
+      `${formatReport([...summaries.values()], comparisons)}\n${latencyLines}\n` +
+      `nonces consumed by keygate: ${nonceRecords} (WSSE requests that reached the API, incl. checks: ${nonceAccepted})`,
+    record: {
+      targets: Object.fromEntries(
+        targets.map((target) => [target.name, { warmup: target.warmup, runs: target.runs }]),
+      ),
+      medians: Object.fromEntries(
+        [...summaries].map(([name, summary]) => [name, { ...summary, runs: undefined }]),
+      ),
+      comparisons: comparisons.map((comparison) => ({
+        name: comparison.name,
+        ratio: comparison.ratio,
+        roundRatios: comparison.roundRatios,
+        target: comparison.target,
+        verdict: comparison.verdict,
+        cpuCostRatio: comparison.cpuCostRatio,
+      })),
+      addedP99Ms: addedP99,
+      checks: { nonceRecords, nonceAccepted, failures },
+    },
+    failures,
+  };
+}

@@ -23,7 +23,7 @@ export { type LegacyJwtOptions, legacyJwt } from './auth/legacy_jwt.js';
 export { type WsseOptions, wsse } from './auth/wsse.js';
 export type { AuthContext, FetchLike } from './auth_context.js';
 export type { AuthStrategy } from './auth_strategy.js';
-export { checkScopes } from './check_scopes.js';
+
 export {
   type ClientAuthentication,
   clientSecretBasic,
@@ -60,6 +60,7 @@ export { codeChallengeS256, generatePkce, type PkcePair } from './pkce.js';
 export type { RequestHeaders } from './read_credential.js';
 export { type RequestTokenOptions, requestToken } from './request_token.js';
 export type { ResourceAuthScheme, ResourcePrincipal } from './resource_principal.js';
+export { createScopeCheck, type ScopeCheck } from './scope_check.js';
 export type { TokenResponse, TokenSet } from './token_set.js';
 export { memoryTokenStorage, type TokenStorage } from './token_storage.js';
 export {

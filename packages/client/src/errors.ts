@@ -13,7 +13,8 @@ export type KeygateClientErrorCode =
   | 'state_mismatch'
   | 'issuer_mismatch'
   | 'invalid_response'
-  | 'token_invalid';
+  | 'token_invalid'
+  | 'request_refused';
 
 /** Base class of the SDK's errors; `code` says which kind it is. */
 export class KeygateClientError extends Error {
@@ -162,6 +163,64 @@ export class TokenInvalidError extends KeygateClientError {
   constructor(reason: TokenInvalidReason, message: string, options?: ErrorOptions) {
     super(TokenInvalidError.code, message, options);
     this.reason = reason;
+  }
+}
+
+/**
+ * What a resource server answers a request it refuses (RFC 6750 §3): the status, the error
+ * code and description for the JSON body `{"error", "error_description"}`, and the
+ * `WWW-Authenticate` and `Retry-After` values to send.
+ */
+export interface RefusalAnswer {
+  /** 400 (malformed credential), 401, 403 (insufficient scope) or 503 (keygate unreachable). */
+  readonly status: number;
+  /** The body's `error`: `invalid_token`, `insufficient_scope`, `temporarily_unavailable` … */
+  readonly error: string;
+  /** The body's `error_description`. */
+  readonly description: string;
+  /** The `WWW-Authenticate` value; absent on a 503. */
+  readonly wwwAuthenticate?: string;
+  /** The `Retry-After` value in seconds; set on a 503. */
+  readonly retryAfter?: number;
+}
+
+/**
+ * A resource server refuses a request (R-4): no credential, a credential keygate or the local
+ * token check does not accept, a missing scope, or keygate could not be asked (503, never a
+ * pass). Carries the whole answer; `headers()` and `body()` give it in wire form.
+ */
+export class RequestRefusedError extends KeygateClientError implements RefusalAnswer {
+  static readonly code = 'request_refused' as const;
+  readonly status: number;
+  readonly error: string;
+  readonly description: string;
+  readonly wwwAuthenticate: string | undefined;
+  readonly retryAfter: number | undefined;
+
+  constructor(answer: RefusalAnswer, options?: ErrorOptions) {
+    super(
+      RequestRefusedError.code,
+      `${answer.status} ${answer.error}: ${answer.description}`,
+      options,
+    );
+    this.status = answer.status;
+    this.error = answer.error;
+    this.description = answer.description;
+    this.wwwAuthenticate = answer.wwwAuthenticate;
+    this.retryAfter = answer.retryAfter;
+  }
+
+  /** The `WWW-Authenticate` and `Retry-After` headers of the answer, those that apply. */
+  headers(): Record<string, string> {
+    return {
+      ...(this.wwwAuthenticate === undefined ? {} : { 'www-authenticate': this.wwwAuthenticate }),
+      ...(this.retryAfter === undefined ? {} : { 'retry-after': String(this.retryAfter) }),
+    };
+  }
+
+  /** The JSON body of the answer. */
+  body(): { error: string; error_description: string } {
+    return { error: this.error, error_description: this.description };
   }
 }
 

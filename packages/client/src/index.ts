@@ -23,6 +23,7 @@ export { type LegacyJwtOptions, legacyJwt } from './auth/legacy_jwt.js';
 export { type WsseOptions, wsse } from './auth/wsse.js';
 export type { AuthContext, FetchLike } from './auth_context.js';
 export type { AuthStrategy } from './auth_strategy.js';
+
 export {
   type ClientAuthentication,
   clientSecretBasic,
@@ -36,12 +37,19 @@ export {
   type KeygateRequestInit,
 } from './create_keygate_client.js';
 export {
+  type AuthenticateRequest,
+  createRequestAuthenticator,
+  type RequestAuthenticatorOptions,
+} from './create_request_authenticator.js';
+export {
   InvalidResponseError,
   IssuerMismatchError,
   KeygateClientError,
   type KeygateClientErrorCode,
   KeygateHttpError,
   OAuthError,
+  type RefusalAnswer,
+  RequestRefusedError,
   SessionExpiredError,
   StateMismatchError,
   TokenInvalidError,
@@ -49,7 +57,10 @@ export {
 } from './errors.js';
 export { JwksCache, type JwksCacheOptions } from './jwks_cache.js';
 export { codeChallengeS256, generatePkce, type PkcePair } from './pkce.js';
+export type { RequestHeaders } from './read_credential.js';
 export { type RequestTokenOptions, requestToken } from './request_token.js';
+export type { ResourceAuthScheme, ResourcePrincipal } from './resource_principal.js';
+export { createScopeCheck, type ScopeCheck } from './scope_check.js';
 export type { TokenResponse, TokenSet } from './token_set.js';
 export { memoryTokenStorage, type TokenStorage } from './token_storage.js';
 export {

@@ -22,6 +22,7 @@ import {
   KeygateHttpError,
   memoryTokenStorage,
   OAuthError,
+  RequestRefusedError,
   requestToken,
   SessionExpiredError,
   StateMismatchError,
@@ -139,6 +140,7 @@ describe('other errors', () => {
       issuer_mismatch: IssuerMismatchError.code,
       invalid_response: InvalidResponseError.code,
       token_invalid: TokenInvalidError.code,
+      request_refused: RequestRefusedError.code,
     };
     for (const [code, fromClass] of Object.entries(codes)) expect(fromClass).toBe(code);
     expect(new SessionExpiredError()).toMatchObject({

@@ -14,14 +14,20 @@ import { childEnv, type ServerProcess, startListeningProcess } from '../support/
 import { REPO_ROOT } from '../support/repository_files.js';
 
 /**
- * Issue 10 acceptance 2: the three packages as npm publishes them. `npm pack` makes the
+ * Issue 10 acceptance 2: the packages as npm publishes them. `npm pack` makes the
  * tarballs from the compiled dist/ (vitest.global_setup.ts builds it), and a scratch project
  * outside the repository installs them with plain `npm install --engine-strict` from the
  * registry, so nothing of the workspace (its node_modules, tsx, esbuild, the sources) is
  * within reach. Then the installed packages are used as an integrator and an operator would.
  */
 const run = promisify(execFile);
-const PACKAGES = ['packages/wsse', 'packages/client', 'packages/server'] as const;
+const PACKAGES = [
+  'packages/wsse',
+  'packages/client',
+  'packages/express',
+  'packages/fastify',
+  'packages/server',
+] as const;
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
 const available = chromiumAvailable();
 
@@ -36,6 +42,8 @@ window.keygate = sdk;
 const COMPILED = {
   keygate: 'dist/cli/main.js',
   '@keygate/client': 'dist/index.d.ts',
+  '@keygate/express': 'dist/index.js',
+  '@keygate/fastify': 'dist/index.js',
   '@keygate/wsse': 'dist/index.js',
 } as const;
 
@@ -64,7 +72,7 @@ beforeAll(async () => {
   const files = (JSON.parse(packed.stdout) as { filename: string }[]).map((t) =>
     join(tarballs, t.filename),
   );
-  expect(files).toHaveLength(3);
+  expect(files).toHaveLength(PACKAGES.length);
   const project = join(workDir, 'project');
   await mkdir(project);
   scratch = project;
@@ -73,7 +81,14 @@ beforeAll(async () => {
     JSON.stringify({ name: 'keygate-smoke', private: true, type: 'module' }),
   );
   // --engine-strict: a dependency that needs a newer Node.js (EBADENGINE) fails the install.
-  await inScratch('npm', ['install', '--engine-strict', '--no-audit', '--no-fund', ...files]);
+  // The adapters come second, as an integrator adds them to a project that has keygate or
+  // fastify already: installed together, npm resolves their fastify peer before keygate's
+  // light-my-request pin, and the newest light-my-request needs Node.js 22.
+  const adapters = files.filter((file) => /keygate-(express|fastify)-/.test(file));
+  const install = (tarballs: string[]) =>
+    inScratch('npm', ['install', '--engine-strict', '--no-audit', '--no-fund', ...tarballs]);
+  await install(files.filter((file) => !adapters.includes(file)));
+  await install(adapters);
   const manifest = join(project, 'node_modules', 'keygate', 'package.json');
   serverVersion = (JSON.parse(await readFile(manifest, 'utf8')) as { version: string }).version;
 
@@ -148,6 +163,53 @@ console.log(JSON.stringify({ status: direct.status, header, me }));
     expect(outcome.status).toBe(200);
     expect(outcome.header).toMatch(/^UsernameToken Username="/);
     expect(outcome.me).toMatchObject({ scheme: 'wsse', user: { login: 'admin' } });
+  });
+
+  it('(d) the Express middleware and the Fastify plugin accept a WSSE header (R-4)', async () => {
+    const script = join(scratch, 'resource_servers.mjs');
+    await writeFile(
+      script,
+      `import { keygateAuth as expressAuth } from '@keygate/express';
+import { keygateAuth as fastifyAuth } from '@keygate/fastify';
+import { createUsernameToken } from '@keygate/wsse';
+import express from 'express';
+import Fastify from 'fastify';
+
+const [issuer, key, secret] = process.argv.slice(2);
+const expressApp = express();
+expressApp.use(expressAuth({ issuer }));
+expressApp.get('/me', (req, res) => res.json(req.auth));
+const expressServer = await new Promise((resolve) => {
+  const listening = expressApp.listen(0, '127.0.0.1', () => resolve(listening));
+});
+const fastifyApp = Fastify();
+await fastifyApp.register(fastifyAuth, { issuer, authenticateAll: true });
+fastifyApp.get('/me', async (request) => request.auth);
+const fastifyUrl = await fastifyApp.listen({ port: 0, host: '127.0.0.1' });
+const urls = ['http://127.0.0.1:' + expressServer.address().port, fastifyUrl];
+const answers = [];
+for (const url of urls) {
+  const { header } = await createUsernameToken({ username: key, secret });
+  const response = await fetch(url + '/me', { headers: { 'x-wsse': header } });
+  answers.push({ status: response.status, principal: await response.json() });
+}
+expressServer.close();
+await fastifyApp.close();
+console.log(JSON.stringify(answers));
+`,
+    );
+    const { stdout } = await inScratch(process.execPath, [
+      script,
+      server.url,
+      credential.key,
+      credential.secret,
+    ]);
+    const answers = JSON.parse(stdout) as { status: number; principal: unknown }[];
+    expect(answers).toHaveLength(2);
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.principal).toMatchObject({ scheme: 'wsse', user: { login: 'admin' } });
+    }
   });
 
   describe.skipIf(!available)('(b) in headless Chromium', () => {

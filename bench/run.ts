@@ -3,9 +3,9 @@
  * the options, runs one mode — the SQLite comparison of keygate with a bare Fastify route
  * and oidc-provider (`modes/compare_with_baselines.ts`, the default), keygate on
  * PostgreSQL + Redis with one and several processes (`--store postgres`,
- * `modes/scale_over_processes.ts`), or forward auth behind nginx (`--proxy nginx`,
- * `modes/forward_auth_through_nginx.ts`) — prints its report, writes
- * `bench/results/<timestamp>[-postgres|-nginx].json`, summarises the CPU profiles with `--cpu-prof`,
+ * `modes/scale_over_processes.ts`), or keygate protecting an existing API (`--protect`,
+ * `modes/protect_existing_api.ts`) — prints its report, writes
+ * `bench/results/<timestamp>[-postgres|-protect].json`, summarises the CPU profiles with `--cpu-prof`,
  * and removes every server, directory and store it made, also on failure and on Ctrl-C.
  * Exit code 1 when any correctness check failed: a request refused or failed, a body was
  * wrong, keygate accepted a request without consuming its nonce, or a refresh token was not
@@ -24,7 +24,7 @@ import { printCpuProfiles } from './lib/print_cpu_profiles.js';
 import { readBenchOptions, USAGE } from './lib/read_bench_options.js';
 import { reportFailures } from './lib/report_failures.js';
 import { compareWithBaselines } from './modes/compare_with_baselines.js';
-import { forwardAuthThroughNginx } from './modes/forward_auth_through_nginx.js';
+import { protectExistingApi } from './modes/protect_existing_api.js';
 import { scaleOverProcesses } from './modes/scale_over_processes.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -35,14 +35,12 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const mode: BenchMode =
-    options.proxy === 'nginx'
-      ? forwardAuthThroughNginx
-      : options.store === 'postgres'
-        ? scaleOverProcesses
-        : compareWithBaselines;
-  const suffix =
-    options.proxy === 'nginx' ? '-nginx' : options.store === 'postgres' ? '-postgres' : '';
+  const mode: BenchMode = options.protect
+    ? protectExistingApi
+    : options.store === 'postgres'
+      ? scaleOverProcesses
+      : compareWithBaselines;
+  const suffix = options.protect ? '-protect' : options.store === 'postgres' ? '-postgres' : '';
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const profileDir = options.cpuProf ? join(RESULTS_DIR, `cpu-${stamp}`) : null;

@@ -40,10 +40,11 @@ export interface BenchOptions {
   /** With `store` postgres: the process counts measured side by side, e.g. [1, 2]. */
   readonly processes: readonly number[];
   /**
-   * `nginx`: measure forward auth instead, the same API behind nginx without and with
-   * keygate's check (`modes/forward_auth_through_nginx.ts`); null: the other modes.
+   * Measure keygate protecting an existing API instead (`modes/protect_existing_api.ts`):
+   * one API behind nginx without and with forward auth, and one Express route without and
+   * with `@keygate/express`.
    */
-  readonly proxy: 'nginx' | null;
+  readonly protect: boolean;
   readonly help: boolean;
 }
 
@@ -134,8 +135,10 @@ client_credentials grant.
                       BENCH_STORE)
   --processes <list>  with --store postgres: keygate process counts to compare, e.g. 1,2
                       (env BENCH_PROCESSES, default 1,2, at most 4)
-  --proxy nginx       forward auth instead: one API behind nginx, without and with keygate's
-                      check, Bearer and WSSE (env BENCH_PROXY; needs /usr/sbin/nginx)
+  --protect           keygate protecting an existing API instead: one API behind nginx
+                      without and with forward auth (Bearer, WSSE), and an Express route
+                      without and with @keygate/express (env BENCH_PROTECT=1; needs
+                      /usr/sbin/nginx)
   --help              this text
 `;
 
@@ -162,7 +165,7 @@ export function readBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       'cpu-prof': { type: 'boolean' },
       store: { type: 'string' },
       processes: { type: 'string' },
-      proxy: { type: 'string' },
+      protect: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -212,7 +215,7 @@ export function readBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     cpuProf: values['cpu-prof'] === true || env.BENCH_CPU_PROF === '1',
     store,
     processes: readProcesses(values.processes ?? env.BENCH_PROCESSES),
-    proxy: readProxy(values.proxy ?? env.BENCH_PROXY),
+    protect: values.protect === true || env.BENCH_PROTECT === '1',
     help: values.help === true,
   };
 }
@@ -237,13 +240,6 @@ function readStore(text: string | undefined): BenchStore {
   if (value !== 'sqlite' && value !== 'postgres') {
     throw new Error(`--store: unknown store "${value}"; choose sqlite or postgres`);
   }
-  return value;
-}
-
-function readProxy(text: string | undefined): 'nginx' | null {
-  const value = text?.trim() || '';
-  if (value === '') return null;
-  if (value !== 'nginx') throw new Error(`--proxy: unknown proxy "${value}"; choose nginx`);
   return value;
 }
 

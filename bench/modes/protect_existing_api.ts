@@ -1,11 +1,13 @@
 /**
- * `npm run bench -- --proxy nginx`: what keygate's forward auth costs in front of an API.
- * Side by side in one run on 127.0.0.1, the same API (the bare Fastify route) behind nginx
- * twice: `nginx → API` (`bench/servers/nginx_without_auth.conf`) and `nginx → keygate
- * /auth/verify/nginx → API` (`examples/nginx/keygate.conf`, the configuration users copy),
- * with Bearer tokens and with fresh WSSE headers. Reported as req/s ratios, p99 added
- * latency and CPU per request of everything serving the request (nginx, keygate, the API).
- * See `bench/README.md`.
+ * `npm run bench -- --protect`: what keygate costs in front of an API that already exists.
+ * Side by side in one run on 127.0.0.1:
+ * - forward auth: the same API (the bare Fastify route) behind nginx twice, `nginx → API`
+ *   (`bench/servers/nginx_without_auth.conf`) and `nginx → keygate /auth/verify/nginx → API`
+ *   (`examples/nginx/keygate.conf`, the configuration users copy), with Bearer tokens and
+ *   with fresh WSSE headers; CPU per request is that of nginx, keygate and the API together;
+ * - middleware: one Express 5 route without and with `keygateAuth` of `@keygate/express`
+ *   (Bearer, verified locally), in one process.
+ * Reported as req/s ratios, p99 added latency and CPU per request. See `bench/README.md`.
  *
  * @packageDocumentation
  */
@@ -34,12 +36,14 @@ import { bearerMeRequest } from '../scenarios/bearer.js';
 import { checkKeygateAuthenticates, wsseMeRequest } from '../scenarios/wsse.js';
 import { setUpKeygateOAuth } from '../servers/register_oauth_client.js';
 import { startBareServer } from '../servers/start_bare_server.js';
+import { startExpressServer } from '../servers/start_express_server.js';
 import { startKeygate } from '../servers/start_keygate.js';
 import type { ServerProcess } from '../servers/start_server_process.js';
 
-/** Required req/s ratios against `nginx → API`. */
+/** Required req/s ratios: against `nginx → API`, and against the unguarded Express route. */
 const BEARER_TARGET = 0.7;
 const WSSE_TARGET = 0.5;
+const EXPRESS_TARGET = 0.85;
 /** Access tokens the Bearer target takes in turn. */
 const BEARER_TOKENS = 8;
 
@@ -81,14 +85,20 @@ function behindNginx(
   };
 }
 
+/** GET `url` with `headers`: its status and body. */
+async function answerOf(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers });
+  return { status: response.status, body: await response.text() };
+}
+
 /**
- * Runs the forward-auth comparison: keygate on a fresh SQLite data dir, the bare API, the
- * two nginx instances, pre-flight checks through both, warm-up, then `nginx_api`,
- * `nginx_keygate_bearer` and `nginx_keygate_wsse` in turn, repeated; afterwards keygate's
- * consumed nonces are checked against the WSSE 2xx answers.
+ * Runs the comparison: keygate on a fresh SQLite data dir, the bare API, the two nginx
+ * instances and the Express app, pre-flight checks of each, warm-up, then `nginx_api`,
+ * `nginx_keygate_bearer`, `nginx_keygate_wsse`, `express`, `express_keygate_bearer` in turn,
+ * repeated; afterwards keygate's consumed nonces are checked against the WSSE 2xx answers.
  * @returns the table, the ratios and the p99 added; a failure for every check that failed.
  */
-export async function forwardAuthThroughNginx(context: ModeContext): Promise<ModeOutcome> {
+export async function protectExistingApi(context: ModeContext): Promise<ModeOutcome> {
   const { options, cleanup } = context;
   log('starting keygate (fresh SQLite data dir, API key via the CLI)…');
   const keygate = await startKeygate(cleanup, { nodeFlags: context.nodeFlags('keygate') });
@@ -123,11 +133,34 @@ export async function forwardAuthThroughNginx(context: ModeContext): Promise<Mod
   // Through the guarded nginx: a fresh header reaches the API, no header does not.
   await checkBareAnswers(guarded.url, wsseHeader(), principalBody);
   checkNonces += 1;
-  const refused = await fetch(`${guarded.url}/api/v1/me`);
-  await refused.body?.cancel();
+  const refused = await answerOf(`${guarded.url}/api/v1/me`);
   if (refused.status !== 401) {
     throw new Error(
       `nginx with forward auth let a request without credentials through (${refused.status})`,
+    );
+  }
+
+  log('starting the Express app (@keygate/express, Bearer verified locally)…');
+  const app = await startExpressServer(
+    cleanup,
+    keygate.server.url,
+    principalBody,
+    context.nodeFlags('express'),
+  );
+  const guardedRoute = await answerOf(`${app.url}/guarded`, {
+    authorization: `Bearer ${tokens[0]}`,
+  });
+  const plainRoute = await answerOf(`${app.url}/plain`);
+  const forged = await answerOf(`${app.url}/guarded`, { authorization: `Bearer ${tokens[0]}x` });
+  if (
+    guardedRoute.status !== 200 ||
+    guardedRoute.body !== principalBody ||
+    plainRoute.body !== principalBody ||
+    forged.status !== 401
+  ) {
+    throw new Error(
+      'Express: expected 200 with the body on both routes and 401 for a bad token, got ' +
+        `${guardedRoute.status} / ${plainRoute.status} / ${forged.status}\n${app.output()}`,
     );
   }
 
@@ -150,6 +183,20 @@ export async function forwardAuthThroughNginx(context: ModeContext): Promise<Mod
       name: 'nginx_keygate_wsse',
       server: behindNginx('nginx → keygate → API', guarded, [keygate.server, api]),
       request: wsseMeRequest(wsseHeader, principalBody),
+      warmup: [],
+      runs: [],
+    },
+    {
+      name: 'express',
+      server: app,
+      request: { ...bearerMeRequest(tokens, wsseHeader, principalBody), path: '/plain' },
+      warmup: [],
+      runs: [],
+    },
+    {
+      name: 'express_keygate_bearer',
+      server: app,
+      request: { ...bearerMeRequest(tokens, wsseHeader, principalBody), path: '/guarded' },
       warmup: [],
       runs: [],
     },
@@ -185,25 +232,26 @@ export async function forwardAuthThroughNginx(context: ModeContext): Promise<Mod
   const summaries = new Map(
     targets.map((target) => [target.name, summarizeTarget(target.name, target.runs)]),
   );
-  const baseline = summaries.get('nginx_api');
   const comparisons: Comparison[] = [];
   const addedP99: Record<string, number> = {};
-  for (const [name, target] of [
-    ['nginx_keygate_bearer', BEARER_TARGET],
-    ['nginx_keygate_wsse', WSSE_TARGET],
+  for (const [name, baselineName, target] of [
+    ['nginx_keygate_bearer', 'nginx_api', BEARER_TARGET],
+    ['nginx_keygate_wsse', 'nginx_api', WSSE_TARGET],
+    ['express_keygate_bearer', 'express', EXPRESS_TARGET],
   ] as const) {
     const subject = summaries.get(name);
+    const baseline = summaries.get(baselineName);
     if (!baseline || !subject) continue;
     comparisons.push(compareTargets(baseline, subject, target));
     addedP99[name] = subject.medianLatencyP99 - baseline.medianLatencyP99;
   }
   const latencyLines = Object.entries(addedP99)
-    .map(([name, ms]) => `p99 added by forward auth, ${name}: ${ms.toFixed(1)} ms`)
+    .map(([name, ms]) => `p99 added by keygate, ${name}: ${ms.toFixed(1)} ms`)
     .join('\n');
   return {
     report:
       `\n${options.rounds} × ${options.durationSeconds} s per target, ${options.connections} connections, ` +
-      `pipelining ${options.pipelining}; CPU is nginx + keygate + API together\n\n` +
+      `pipelining ${options.pipelining}; CPU of the nginx targets is nginx + keygate + API together\n\n` +
       `${formatReport([...summaries.values()], comparisons)}\n${latencyLines}\n` +
       `nonces consumed by keygate: ${nonceRecords} (WSSE requests that reached the API, incl. checks: ${nonceAccepted})`,
     record: {

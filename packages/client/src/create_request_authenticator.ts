@@ -1,11 +1,16 @@
 import { askKeygate, type KeygateVerifyEndpoint } from './ask_keygate.js';
 import { type FetchLike, resolveUrl } from './auth_context.js';
-import { RequestRefusedError, TokenInvalidError, type TokenInvalidReason } from './errors.js';
+import {
+  type RefusalAnswer,
+  RequestRefusedError,
+  TokenInvalidError,
+  type TokenInvalidReason,
+} from './errors.js';
 import { JwksCache } from './jwks_cache.js';
 import { type RequestHeaders, readCredential } from './read_credential.js';
 import type { ResourcePrincipal } from './resource_principal.js';
 import { credentialRequired, invalidToken, keygateUnavailable } from './resource_refusals.js';
-import { RevocationCheckCache, tokenHash } from './revocation_check_cache.js';
+import { TokenHashCache, tokenHash } from './token_hash_cache.js';
 import { type AccessTokenClaims, verifyAccessToken } from './verify_access_token.js';
 
 /** Options for {@link createRequestAuthenticator}. */
@@ -42,6 +47,21 @@ export interface RequestAuthenticatorOptions {
 export type AuthenticateRequest = (headers: RequestHeaders) => Promise<ResourcePrincipal>;
 
 const DEFAULT_TIMEOUT_MS = 3_000;
+
+/** Longest keygate's verdict on a token is reused: keygate may add 2 s, R-3 allows 5 s. */
+const REVOCATION_WINDOW_MS = 2_000;
+
+/**
+ * Longest a token's local verification is reused. Nothing in a verified token changes but
+ * the clock, and its expiry still ends the reuse; a signing key withdrawn from the JWKS is
+ * seen when the key set is next fetched (every 5 minutes) anyway.
+ */
+const VERIFIED_WINDOW_MS = 30_000;
+
+/** What keygate said about an access token: still good, or refused with this answer. */
+type RevocationVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly refusal: RefusalAnswer };
 
 /** The 401 description for each local check an access token can fail. */
 const TOKEN_FAILURES: Readonly<Record<Exclude<TokenInvalidReason, 'jwks_unavailable'>, string>> = {
@@ -108,18 +128,19 @@ export function createRequestAuthenticator(
   };
   const endpoint: KeygateVerifyEndpoint = { url: resolveUrl(issuer, '/auth/verify'), fetch };
   const jwks = new JwksCache();
-  const verdicts = options.revocationAware === true ? new RevocationCheckCache(now) : null;
+  const tolerance = options.clockToleranceSeconds ?? 30;
+  const verified = new TokenHashCache<ResourcePrincipal>(now);
+  const verdicts =
+    options.revocationAware === true ? new TokenHashCache<RevocationVerdict>(now) : null;
 
-  async function bearer(token: string): Promise<ResourcePrincipal> {
-    let claims: AccessTokenClaims;
+  /** The token verified locally (signature, `typ`, `iss`, `aud`, `exp`), or a refusal. */
+  async function verifyLocally(token: string): Promise<AccessTokenClaims> {
     try {
-      claims = await verifyAccessToken(token, {
+      return await verifyAccessToken(token, {
         issuer,
         audience: options.audience ?? issuer,
         ...(options.jwksUrl === undefined ? {} : { jwksUrl: options.jwksUrl }),
-        ...(options.clockToleranceSeconds === undefined
-          ? {}
-          : { clockToleranceSeconds: options.clockToleranceSeconds }),
+        clockToleranceSeconds: tolerance,
         fetch,
         now,
         jwks,
@@ -131,9 +152,19 @@ export function createRequestAuthenticator(
       }
       throw invalidToken(TOKEN_FAILURES[error.reason], error);
     }
-    const principal = principalOf(claims);
-    if (verdicts === null) return principal;
+  }
+
+  async function bearer(token: string): Promise<ResourcePrincipal> {
     const hash = await tokenHash(token);
+    let principal = verified.get(hash);
+    if (principal === undefined) {
+      const claims = await verifyLocally(token);
+      principal = principalOf(claims);
+      // Reused no longer than the token itself would verify: until exp (with the tolerance).
+      const expiresAt = (claims.exp + tolerance) * 1000;
+      verified.remember(hash, principal, Math.min(expiresAt, now() + VERIFIED_WINDOW_MS));
+    }
+    if (verdicts === null) return principal;
     const known = verdicts.get(hash);
     if (known?.ok) return principal;
     if (known) throw new RequestRefusedError(known.refusal);
@@ -142,11 +173,11 @@ export function createRequestAuthenticator(
     } catch (error) {
       // keygate's refusal is remembered; its being unreachable is not.
       if (error instanceof RequestRefusedError && error.status !== 503) {
-        verdicts.remember(hash, { ok: false, refusal: error });
+        verdicts.remember(hash, { ok: false, refusal: error }, now() + REVOCATION_WINDOW_MS);
       }
       throw error;
     }
-    verdicts.remember(hash, { ok: true });
+    verdicts.remember(hash, { ok: true }, now() + REVOCATION_WINDOW_MS);
     return principal;
   }
 

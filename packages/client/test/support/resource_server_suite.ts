@@ -201,6 +201,22 @@ export function describeResourceServer(startApp: StartProtectedApp): void {
       expect((await call(app, bearer(signEs256(header, payload, privateKey)))).status).toBe(200);
     });
 
+    it('a token verified before is refused once it expires (a verification is reused no longer)', async () => {
+      // First verified 10 s before it expires: well inside the reuse window, so only the
+      // token's own expiry can end the reuse.
+      const exp = Number(decodeJwt(accessToken).payload.exp);
+      let clock = (exp - 10) * 1000;
+      const clocked = await start({ now: () => clock, clockToleranceSeconds: 5 });
+      expect((await call(clocked, bearer(accessToken))).status).toBe(200);
+      expect((await call(clocked, bearer(accessToken))).status).toBe(200);
+      clock = (exp + 4) * 1000;
+      expect((await call(clocked, bearer(accessToken))).status).toBe(200);
+      clock = (exp + 5) * 1000;
+      const expired = await call(clocked, bearer(accessToken));
+      expectInvalidToken(expired);
+      expect(expired.json).toMatchObject({ error_description: 'The access token has expired.' });
+    });
+
     it('a refresh token (typ rt+jwt) is not an access token: 401', async () => {
       const { refreshToken } = await codeFlowTokens(server, client, user);
       expectInvalidToken(await call(app, bearer(refreshToken)));

@@ -126,7 +126,10 @@ export function createRequestAuthenticator(
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     return baseFetch(input, { ...init, signal });
   };
-  const endpoint: KeygateVerifyEndpoint = { url: resolveUrl(issuer, '/auth/verify'), fetch };
+  const endpoint: KeygateVerifyEndpoint = {
+    url: resolveUrl(issuer, '/auth/verify?principal=json'),
+    fetch,
+  };
   const jwks = new JwksCache();
   const tolerance = options.clockToleranceSeconds ?? 30;
   const verified = new TokenHashCache<ResourcePrincipal>(now);

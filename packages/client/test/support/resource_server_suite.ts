@@ -373,7 +373,7 @@ export function describeResourceServer(startApp: StartProtectedApp): void {
       const target = await start({
         revocationAware: true,
         fetch: (input, init) =>
-          globalThis.fetch(input.endsWith('/auth/verify') ? closed : input, init),
+          globalThis.fetch(new URL(input).pathname === '/auth/verify' ? closed : input, init),
       });
       expect((await call(app, bearer(accessToken))).status).toBe(200);
       const response = await call(target, bearer(accessToken));

@@ -136,6 +136,21 @@ export function describeForwardAuthProxy(
       });
     });
 
+    it('checks reuse their connections to keygate (keep-alive)', async () => {
+      const { accessToken } = await codeFlowTokens(server, client, user);
+      let connections = 0;
+      const count = () => {
+        connections += 1;
+      };
+      server.app.server.on('connection', count);
+      try {
+        for (let i = 0; i < 20; i += 1) await reached({ authorization: `Bearer ${accessToken}` });
+      } finally {
+        server.app.server.off('connection', count);
+      }
+      expect(connections).toBeLessThan(5);
+    });
+
     it('a request body goes to the API untouched, not to keygate', async () => {
       const body = JSON.stringify({ order: 42, note: 'x'.repeat(10_000) });
       const answer = await through(

@@ -12,9 +12,10 @@ import { setPageHeaders } from '../oauth/page_headers.js';
  * - `page`: an HTML error page for the person in the browser (O-2, O-4);
  * - `nginx`: the `json` answer shaped for nginx `auth_request`, which passes on only 401 and
  *   403 and turns any other status into an opaque 500. Any other status is sent as 401 with
- *   the real one in `X-Keygate-Status`; the code goes in `X-Keygate-Error` (nginx drops the
- *   body) and the challenges in one `WWW-Authenticate` line (nginx copies only the first), so
- *   the nginx configuration can answer the client with the real status (R-2).
+ *   the real one in `X-Keygate-Status`; the code goes in `X-Keygate-Error` and there is no
+ *   body (nginx would drop it, and close the connection); the challenges go in one
+ *   `WWW-Authenticate` line (nginx copies only the first). The nginx configuration answers
+ *   the client with the real status (R-2).
  */
 export type ErrorScheme = 'json' | 'page' | 'nginx';
 
@@ -76,6 +77,9 @@ export function writeError(
   if (scheme === 'page') {
     return setPageHeaders(reply).send(renderErrorPage(pageTitle(error), error.description));
   }
+  // nginx never reads an auth_request answer's body, and closes the connection when there
+  // is one: an empty body keeps it for the next check.
+  if (scheme === 'nginx') return reply.send();
   return reply
     .type('application/json')
     .send({ error: error.code, error_description: error.description });

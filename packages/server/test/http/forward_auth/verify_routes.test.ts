@@ -45,8 +45,15 @@ const verify = (headers: Record<string, string>, path = '/auth/verify') =>
   get(`${server.url}${path}`, headers);
 
 describe('a good credential of each scheme', () => {
-  it('WSSE: 200, the /api/v1/me principal as body and as headers, never cached', async () => {
-    const response = await verify({ 'x-wsse': wsseHeader(server, alice) });
+  it('WSSE: 200, the principal as headers (and asked for, as the /api/v1/me body), never cached', async () => {
+    const bare = await verify({ 'x-wsse': wsseHeader(server, alice) });
+    expect(bare.status).toBe(200);
+    expect(bare.headers['content-length']).toBe('0');
+    expect(bare.headers['x-keygate-scheme']).toBe('wsse');
+    const response = await verify(
+      { 'x-wsse': wsseHeader(server, alice) },
+      '/auth/verify?principal=json',
+    );
     expect(response.status, response.text).toBe(200);
     const me = await get(`${server.url}/api/v1/me`, { 'x-wsse': wsseHeader(server, alice) });
     expect(response.json).toEqual(me.json);
@@ -164,6 +171,14 @@ describe('refusals', () => {
     expect(response.headers['www-authenticate']).toMatch(/^WSSE .*, Bearer .*, JWT /);
     expect(response.headers['x-keygate-error']).toBe('authentication_required');
     expect(response.headers['x-keygate-status']).toBeUndefined();
+  });
+
+  it('nginx: a 200 carries the identity headers and no body, so nginx keeps the connection', async () => {
+    const response = await verify({ authorization: `Bearer ${accessToken}` }, '/auth/verify/nginx');
+    expect(response.status).toBe(200);
+    expect(response.headers['x-keygate-scheme']).toBe('bearer');
+    expect(response.headers['content-length']).toBe('0');
+    expect(response.text).toBe('');
   });
 
   it('nginx: a 4xx nginx would turn into 500 is sent as 401 with the real status', async () => {

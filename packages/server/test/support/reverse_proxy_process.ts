@@ -145,6 +145,8 @@ error_log stderr warn;
 events { worker_connections 256; }
 http {
     access_log off;
+    # A load generator's connections outlive nginx's default of 1000 requests each.
+    keepalive_requests 1000000;
 ${temp}
     include ${join(dir, 'keygate.conf')};
 }

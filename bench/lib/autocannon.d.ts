@@ -38,6 +38,8 @@ declare module 'autocannon' {
     pipelining?: number;
     /** Seconds. */
     duration?: number;
+    /** Requests per second over all connections. */
+    overallRate?: number;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
     /** Upper bound on requests over the whole run (stops early when reached). */

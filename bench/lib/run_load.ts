@@ -7,6 +7,11 @@ export interface LoadSettings {
   readonly pipelining: number;
   /** Seconds. */
   readonly durationSeconds: number;
+  /**
+   * Requests per second over all connections (autocannon's `overallRate`), for latency at
+   * a load the servers can carry; unset, each connection sends as fast as it is answered.
+   */
+  readonly overallRate?: number;
 }
 
 /**
@@ -118,6 +123,7 @@ export async function runLoad(input: LoadRunInput): Promise<LoadRunResult> {
         connections: input.connections,
         pipelining: input.pipelining,
         duration: input.durationSeconds,
+        ...(input.overallRate === undefined ? {} : { overallRate: input.overallRate }),
         timeout: 10,
         maxOverallRequests: Math.ceil(input.durationSeconds * MAX_REQUESTS_PER_SECOND),
         requests: [

@@ -54,6 +54,8 @@ export interface TestServerOptions {
   readonly clockStartMs?: number;
   /** Nonces and counters in this Redis (under a key prefix of their own), as with `redisUrl`. */
   readonly redisUrl?: string;
+  /** Collects every log line (JSON, level debug and up) here; default: no logging. */
+  readonly logLines?: string[];
 }
 
 /** Starts an in-process keygate with a frozen clock on 127.0.0.1 and a random port. */
@@ -92,7 +94,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const secrets = new MasterKeyring([masterKey]);
   await ensureSigningKey({ store, secrets, now: clock.now });
   const app = await buildApp(
-    composeServices({ config, store, secrets, logger: pino({ level: 'silent' }), now: clock.now }),
+    composeServices({
+      config,
+      store,
+      secrets,
+      logger: options.logLines
+        ? pino({ level: 'debug' }, { write: (line: string) => options.logLines?.push(line) })
+        : pino({ level: 'silent' }),
+      now: clock.now,
+    }),
   );
   await app.listen({ host: '127.0.0.1', port });
   return {

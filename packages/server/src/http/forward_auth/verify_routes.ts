@@ -24,6 +24,10 @@ export function registerForwardAuthRoutes(
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) =>
       done(null, undefined),
     );
+    // Every line logged for a check (its refusal too) says which request it was about.
+    scope.addHook('onRequest', async (request) => {
+      request.log = request.log.child({ forwarded: originalRequest(request.headers) });
+    });
     scope.addHook('onRequest', authenticate);
     /**
      * `bodyOnRequest`: whether `?principal=json` adds the principal as a JSON body. By
@@ -36,13 +40,8 @@ export function registerForwardAuthRoutes(
         const principal = request.principal;
         // The hook either set a principal or threw; this only narrows the type.
         if (!principal) throw new Error('forward auth reached its handler unauthenticated');
-        request.log.info(
-          {
-            event: 'forward_auth.allowed',
-            scheme: principal.scheme,
-            userId: principal.user?.id ?? null,
-            original: originalRequest(request.headers),
-          },
+        request.log.debug(
+          { event: 'forward_auth.allowed', scheme: principal.scheme, userId: principal.user?.id },
           'forward auth allowed',
         );
         reply.headers(identityHeaders(principal));

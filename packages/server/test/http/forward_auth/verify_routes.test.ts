@@ -215,3 +215,36 @@ describe('identity header values', () => {
     for (const value of Object.values(headers)) expect(value).toMatch(/^[\x20-\x7e]*$/);
   });
 });
+
+describe('the log', () => {
+  it('names the request a proxy asked about, without its query, and no credential', async () => {
+    const lines: string[] = [];
+    const logged = await startTestServer({ store: 'sqlite', logLines: lines });
+    try {
+      const bob = await seedCredential(logged, 'bob');
+      const header = wsseHeader(logged, bob);
+      const ask = (headers: Record<string, string>) =>
+        get(`${logged.url}/auth/verify/nginx`, {
+          'x-original-method': 'POST',
+          'x-original-uri': '/orders/42?access_token=leaked-in-query',
+          ...headers,
+        });
+      expect((await ask({ 'x-wsse': header })).status).toBe(200);
+      expect((await ask({ 'x-wsse': header })).status).toBe(401);
+      const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const forwarded = { method: 'POST', path: '/orders/42', host: null, protocol: null };
+      expect(events).toContainEqual(
+        expect.objectContaining({ event: 'forward_auth.allowed', scheme: 'wsse', forwarded }),
+      );
+      expect(events).toContainEqual(
+        expect.objectContaining({ event: 'request.refused', code: 'nonce_replayed', forwarded }),
+      );
+      const all = lines.join('\n');
+      expect(all).not.toContain('leaked-in-query');
+      expect(all).not.toContain(header);
+      expect(all).not.toContain(bob.secret);
+    } finally {
+      await logged.close();
+    }
+  });
+});

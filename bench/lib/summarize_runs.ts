@@ -102,3 +102,15 @@ export function compareTargets(
         : baseline.medianServerCpuMicrosPerRequest / subject.medianServerCpuMicrosPerRequest,
   };
 }
+
+/** A comparison as the JSON results keep it: its figures, without the two summaries. */
+export function comparisonRecord(comparison: Comparison) {
+  return {
+    name: comparison.name,
+    ratio: comparison.ratio,
+    roundRatios: comparison.roundRatios,
+    target: comparison.target,
+    verdict: comparison.verdict,
+    cpuCostRatio: comparison.cpuCostRatio,
+  };
+}

@@ -21,7 +21,12 @@ import {
   readRefreshTokenRecords,
 } from '../lib/read_refresh_token_records.js';
 import { type LoadRequest, type LoadRunResult, runLoad } from '../lib/run_load.js';
-import { type Comparison, compareTargets, summarizeTarget } from '../lib/summarize_runs.js';
+import {
+  type Comparison,
+  compareTargets,
+  comparisonRecord,
+  summarizeTarget,
+} from '../lib/summarize_runs.js';
 import { apiKeysPayload, apiKeysRequest, checkApiKeysGrant } from '../scenarios/api_keys.js';
 import { checkBareAnswers } from '../scenarios/bare.js';
 import { bearerMeRequest, checkBearer } from '../scenarios/bearer.js';
@@ -269,14 +274,7 @@ export async function compareWithBaselines(context: ModeContext): Promise<ModeOu
       medians: Object.fromEntries(
         [...summaries].map(([name, summary]) => [name, { ...summary, runs: undefined }]),
       ),
-      comparisons: comparisons.map((comparison) => ({
-        name: comparison.name,
-        ratio: comparison.ratio,
-        roundRatios: comparison.roundRatios,
-        target: comparison.target,
-        verdict: comparison.verdict,
-        cpuCostRatio: comparison.cpuCostRatio,
-      })),
+      comparisons: comparisons.map(comparisonRecord),
       checks: { nonceRecords, nonceAccepted, refreshRecords, oidcTokenHeader, failures },
     },
     failures,

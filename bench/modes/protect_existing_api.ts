@@ -29,7 +29,12 @@ import {
   type LoadRunResult,
   runLoad,
 } from '../lib/run_load.js';
-import { type Comparison, compareTargets, summarizeTarget } from '../lib/summarize_runs.js';
+import {
+  type Comparison,
+  compareTargets,
+  comparisonRecord,
+  summarizeTarget,
+} from '../lib/summarize_runs.js';
 import { apiKeysPayload, checkApiKeysGrant } from '../scenarios/api_keys.js';
 import { checkBareAnswers } from '../scenarios/bare.js';
 import { bearerMeRequest } from '../scenarios/bearer.js';
@@ -297,14 +302,7 @@ export async function protectExistingApi(context: ModeContext): Promise<ModeOutc
       medians: Object.fromEntries(
         [...summaries].map(([name, summary]) => [name, { ...summary, runs: undefined }]),
       ),
-      comparisons: comparisons.map((comparison) => ({
-        name: comparison.name,
-        ratio: comparison.ratio,
-        roundRatios: comparison.roundRatios,
-        target: comparison.target,
-        verdict: comparison.verdict,
-        cpuCostRatio: comparison.cpuCostRatio,
-      })),
+      comparisons: comparisons.map(comparisonRecord),
       latency: Object.fromEntries(latency),
       addedP99Ms: addedP99,
       checks: { nonceRecords, nonceAccepted, failures },

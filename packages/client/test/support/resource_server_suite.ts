@@ -18,6 +18,7 @@ import {
   codeFlowTokens,
   createClient,
   createPasswordUser,
+  revokeToken,
   type TestClient,
   type TestUser,
 } from '../../../server/test/support/oauth_fixtures.js';
@@ -28,7 +29,6 @@ import {
   type TestServer,
   wsseHeader,
 } from '../../../server/test/support/start_test_server.js';
-import { postToken } from '../../../server/test/support/token_client.js';
 import { waitUntil } from '../../../server/test/support/wait_until.js';
 import type { RequestAuthenticatorOptions } from '../../src/index.js';
 
@@ -386,15 +386,7 @@ export function describeResourceServer(startApp: StartProtectedApp): void {
     it('a revoked token family stops the access token; without the option it still passes', async () => {
       const tokens = await codeFlowTokens(server, client, user);
       expect((await call(aware, bearer(tokens.accessToken))).status).toBe(200);
-      const revoked = await postToken(
-        server,
-        {
-          token: tokens.refreshToken,
-          client_id: client.clientId,
-          client_secret: client.clientSecret ?? '',
-        },
-        { path: '/oauth/revoke' },
-      );
+      const revoked = await revokeToken(server, client, tokens.refreshToken);
       expect(revoked.status).toBe(200);
       const refused = await waitUntil(
         'the revoked token to be refused',

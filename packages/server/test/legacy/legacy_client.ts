@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { TestResponse } from '../support/http_client.js';
+import { jsonOrNull, type TestResponse } from '../support/http_client.js';
 
 /**
  * POSTs to a legacy JWT endpoint (L-1, L-3): `body` is sent as JSON unless it is a string,
@@ -17,12 +17,7 @@ export async function postLegacy(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.body.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
+  const json = jsonOrNull(text);
   return { status: response.statusCode, headers: response.headers, text, json };
 }
 

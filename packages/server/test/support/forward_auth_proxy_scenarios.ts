@@ -4,10 +4,12 @@ import { setUserDisabled } from '../../src/core/admin/users.js';
 import { DEFAULT_ACCESS_TOKEN_CHECK_WINDOW_MS } from '../../src/core/oauth/access_token_check_cache.js';
 import { passwordToken } from '../legacy/legacy_client.js';
 import { type EchoedRequest, type EchoUpstream, startEchoUpstream } from './echo_upstream.js';
+import { jsonOrNull } from './http_client.js';
 import {
   codeFlowTokens,
   createClient,
   createPasswordUser,
+  revokeToken,
   type TestClient,
   type TestUser,
 } from './oauth_fixtures.js';
@@ -19,7 +21,6 @@ import {
   type TestServer,
   wsseHeader,
 } from './start_test_server.js';
-import { postToken } from './token_client.js';
 
 /** A response from the proxy; `echoed` is set when it came from the upstream. */
 interface ProxyAnswer {
@@ -75,12 +76,7 @@ export function describeForwardAuthProxy(
         body: init.body,
       });
       const text = await response.body.text();
-      let json: unknown = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
+      const json = jsonOrNull(text);
       const echoed = response.headers['x-echo-upstream'] === 'yes' ? (json as EchoedRequest) : null;
       return { status: response.statusCode, headers: response.headers, json, echoed };
     }
@@ -213,15 +209,7 @@ export function describeForwardAuthProxy(
     it('a refresh family revoked through keygate stops its access token on the next request (R-3)', async () => {
       const tokens = await codeFlowTokens(server, client, user);
       await reached({ authorization: `Bearer ${tokens.accessToken}` });
-      const revoked = await postToken(
-        server,
-        {
-          token: tokens.refreshToken,
-          client_id: client.clientId,
-          client_secret: client.clientSecret ?? '',
-        },
-        { path: '/oauth/revoke' },
-      );
+      const revoked = await revokeToken(server, client, tokens.refreshToken);
       expect(revoked.status).toBe(200);
       const answer = await through({ authorization: `Bearer ${tokens.accessToken}` });
       expect(answer.status).toBe(401);

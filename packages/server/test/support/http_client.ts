@@ -15,11 +15,14 @@ export async function get(
 ): Promise<TestResponse> {
   const response = await request(url, { method: 'GET', headers });
   const text = await response.body.text();
-  let json: unknown = null;
+  return { status: response.statusCode, headers: response.headers, text, json: jsonOrNull(text) };
+}
+
+/** `text` parsed as JSON, or null when it is not JSON. */
+export function jsonOrNull(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    json = null;
+    return null;
   }
-  return { status: response.statusCode, headers: response.headers, text, json };
 }

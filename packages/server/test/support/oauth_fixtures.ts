@@ -137,3 +137,16 @@ export function refresh(
     ...extra,
   });
 }
+
+/** Revokes a token (RFC 7009) as `client`: a refresh token revokes its whole family. */
+export function revokeToken(server: Pick<TestServer, 'url'>, client: TestClient, token: string) {
+  return postToken(
+    server,
+    {
+      token,
+      client_id: client.clientId,
+      ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+    },
+    { path: '/oauth/revoke' },
+  );
+}

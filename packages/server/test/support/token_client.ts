@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { TestResponse } from './http_client.js';
+import { jsonOrNull, type TestResponse } from './http_client.js';
 
 /** POSTs to /oauth/token (form-encoded by default, JSON on request), with optional Basic auth. */
 export async function postToken(
@@ -20,11 +20,6 @@ export async function postToken(
     body: options.json ? JSON.stringify(params) : new URLSearchParams(params).toString(),
   });
   const text = await response.body.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
+  const json = jsonOrNull(text);
   return { status: response.statusCode, headers: response.headers, text, json };
 }

@@ -1,6 +1,14 @@
-import type { FastifyInstance, onRequestHookHandler, RouteHandlerMethod } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestHookHandler,
+  RouteHandlerMethod,
+} from 'fastify';
 import { identityHeaders } from './identity_headers.js';
 import { originalRequest } from './original_request.js';
+
+/** What a check's log lines (its refusal too) say about the request a proxy asked about. */
+const forwarded = (request: FastifyRequest) => ({ forwarded: originalRequest(request.headers) });
 
 /** Methods a proxy may use for its check: some copy the client's own (HEAD comes with GET). */
 const ANY_METHOD = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -24,10 +32,6 @@ export function registerForwardAuthRoutes(
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) =>
       done(null, undefined),
     );
-    // Every line logged for a check (its refusal too) says which request it was about.
-    scope.addHook('onRequest', async (request) => {
-      request.log = request.log.child({ forwarded: originalRequest(request.headers) });
-    });
     scope.addHook('onRequest', authenticate);
     /**
      * `bodyOnRequest`: whether `?principal=json` adds the principal as a JSON body. By
@@ -41,20 +45,21 @@ export function registerForwardAuthRoutes(
         // The hook either set a principal or threw; this only narrows the type.
         if (!principal) throw new Error('forward auth reached its handler unauthenticated');
         request.log.debug(
-          { event: 'forward_auth.allowed', scheme: principal.scheme, userId: principal.user?.id },
+          { event: 'forward_auth.allowed', scheme: principal.scheme, ...forwarded(request) },
           'forward auth allowed',
         );
         reply.headers(identityHeaders(principal));
         const query = request.query as Record<string, unknown>;
         return bodyOnRequest && query.principal === 'json' ? reply.send(principal) : reply.send();
       };
-    scope.route({ method: ANY_METHOD, url: '/auth/verify', handler: answer(true) });
+    const config = { logContext: forwarded };
+    scope.route({ method: ANY_METHOD, url: '/auth/verify', config, handler: answer(true) });
     // Envoy's ext_authz appends the client's path to its `path_prefix`.
-    scope.route({ method: ANY_METHOD, url: '/auth/verify/envoy/*', handler: answer(true) });
+    scope.route({ method: ANY_METHOD, url: '/auth/verify/envoy/*', config, handler: answer(true) });
     scope.route({
       method: ANY_METHOD,
       url: '/auth/verify/nginx',
-      config: { errorScheme: 'nginx' },
+      config: { ...config, errorScheme: 'nginx' },
       handler: answer(false),
     });
   });
